@@ -1,0 +1,85 @@
+/**
+ * The guard every loader and action calls first: it establishes the viewer from the session
+ * cookie or throws a redirect to the login page. `requirePermission` adds the one permission
+ * check; a refusal is audited and answered 404 for another tenant's object, so ids leak nothing.
+ */
+import { redirect } from "@remix-run/node";
+import { can, hasRole, type Action, type Resource, type Role, type Viewer } from "~/domain/permissions";
+import { recordAudit } from "~/models/audit.server";
+import { loadViewer } from "~/models/users.server";
+import { db, sessions } from "~/services.server";
+
+export interface RequestContext {
+  address?: string;
+  cspNonce?: string;
+}
+
+export function clientAddress(context: unknown): string {
+  const address = (context as RequestContext | undefined)?.address;
+  return address ? address : "unknown";
+}
+
+function loginRedirect(request: Request, clearCookie: boolean): Response {
+  const url = new URL(request.url);
+  const redirectTo = request.method === "GET" ? url.pathname + url.search : "/";
+  const headers = new Headers();
+  if (clearCookie) headers.append("Set-Cookie", sessions().createBlankSessionCookie().serialize());
+  return redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`, { headers });
+}
+
+export interface Authenticated {
+  viewer: Viewer;
+  sessionId: string;
+}
+
+export async function getAuthenticated(request: Request): Promise<Authenticated | null> {
+  const lucia = sessions();
+  const sessionId = lucia.readSessionCookie(request.headers.get("Cookie") ?? "");
+  if (!sessionId) return null;
+  const { session } = await lucia.validateSession(sessionId);
+  if (!session) return null;
+  const viewer = await loadViewer(db(), session.userId);
+  return viewer ? { viewer, sessionId } : null;
+}
+
+export async function requireAuthenticated(request: Request): Promise<Authenticated> {
+  const authenticated = await getAuthenticated(request);
+  if (!authenticated) {
+    const hadCookie = !!sessions().readSessionCookie(request.headers.get("Cookie") ?? "");
+    throw loginRedirect(request, hadCookie);
+  }
+  return authenticated;
+}
+
+export async function requireViewer(request: Request): Promise<Viewer> {
+  return (await requireAuthenticated(request)).viewer;
+}
+
+async function deny(viewer: Viewer, request: Request, context: unknown, what: string, status: 403 | 404, countyId?: string | null) {
+  await recordAudit(db(), {
+    actorUserId: viewer.userId, actorName: viewer.displayName, action: "permission.denied",
+    countyId: countyId ?? viewer.grants[0]?.countyId ?? null,
+    detail: { method: request.method, path: new URL(request.url).pathname, what }, address: clientAddress(context),
+  });
+  return new Response(status === 404 ? "未找到该页面或您无权访问" : "您没有执行此操作的权限", { status });
+}
+
+/** Requires one of the roles (for whole pages such as the admin area): 403 otherwise. */
+export async function requireRole(request: Request, context: unknown, roles: Role[]): Promise<Viewer> {
+  const viewer = await requireViewer(request);
+  if (!roles.some((role) => hasRole(viewer, role))) throw await deny(viewer, request, context, `role:${roles.join("|")}`, 403);
+  return viewer;
+}
+
+/**
+ * Requires `can(viewer, action, resource)`. Callers load the resource within the viewer's
+ * scope first; a resource outside it is simply not found (404) before this is reached.
+ */
+export async function requirePermission(request: Request, context: unknown, viewer: Viewer, action: Action, resource: Resource) {
+  if (!can(viewer, action, resource)) throw await deny(viewer, request, context, action, 403, resource.countyId);
+}
+
+/** 404 for an object the viewer's scope does not reach, audited as a denial. */
+export async function notFound(request: Request, context: unknown, viewer: Viewer, what: string): Promise<never> {
+  throw await deny(viewer, request, context, what, 404);
+}

@@ -1,0 +1,143 @@
+/**
+ * The append-only, hash-chained audit log. Every write happens inside the caller's
+ * transaction, after locking the chain head, so the chain order is the commit order and a
+ * rolled-back change leaves no audit row behind.
+ */
+import { createHash } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import { isMysql } from "#db/dialect";
+import { newId, now, toNumber } from "#db/codecs";
+import type { Database } from "#db/schema";
+
+export interface AuditEvent {
+  actorUserId: string | null;
+  actorName: string | null;
+  action: string;
+  entityType?: string | null;
+  entityId?: string | null;
+  countyId?: string | null;
+  fromState?: string | null;
+  toState?: string | null;
+  detail?: Record<string, unknown> | null;
+  address?: string | null;
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+interface ChainedFields {
+  seq: number;
+  id: string;
+  at: number;
+  actor_user_id: string | null;
+  actor_name: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  county_id: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  detail: string | null;
+  address: string | null;
+  prev_hash: string;
+}
+
+/** The hash covers every column but itself, in a fixed order. */
+export function auditHash(row: ChainedFields): string {
+  const canonical = JSON.stringify([
+    row.seq, row.id, row.at, row.actor_user_id, row.actor_name, row.action, row.entity_type, row.entity_id,
+    row.county_id, row.from_state, row.to_state, row.detail, row.address, row.prev_hash,
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Appends one event. Must run inside a transaction (the caller's). */
+export async function appendAudit(trx: Transaction<Database>, event: AuditEvent): Promise<void> {
+  const lock = trx.selectFrom("audit_head").select(["last_seq", "last_hash"]).where("id", "=", 1);
+  // SQLite transactions already hold the single write lock once they write; take it now.
+  if (!isMysql(trx)) await trx.updateTable("audit_head").set({ id: 1 }).where("id", "=", 1).execute();
+  const head = await (isMysql(trx) ? lock.forUpdate() : lock).executeTakeFirstOrThrow();
+  const row: ChainedFields = {
+    seq: toNumber(head.last_seq) + 1,
+    id: newId(),
+    at: now(),
+    actor_user_id: event.actorUserId,
+    actor_name: event.actorName,
+    action: event.action,
+    entity_type: event.entityType ?? null,
+    entity_id: event.entityId ?? null,
+    county_id: event.countyId ?? null,
+    from_state: event.fromState ?? null,
+    to_state: event.toState ?? null,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+    address: event.address ?? null,
+    prev_hash: head.last_hash,
+  };
+  const hash = auditHash(row);
+  await trx.insertInto("audit_log").values({ ...row, hash }).execute();
+  await trx.updateTable("audit_head").set({ last_seq: row.seq, last_hash: hash }).where("id", "=", 1).execute();
+}
+
+/** Convenience for events that are their own transaction (logins, denials). */
+export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Promise<void> {
+  await db.transaction().execute((trx) => appendAudit(trx, event));
+}
+
+export type ChainVerdict =
+  | { ok: true; entries: number }
+  | { ok: false; entries: number; brokenSeq: number; brokenId: string | null; reason: string };
+
+/** Walks the chain in order (in pages, so memory stays flat) and names the first broken entry. */
+export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainVerdict> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let entries = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("seq", ">=", expectedSeq)
+      .orderBy("seq")
+      .limit(1000)
+      .execute();
+    if (page.length === 0) break;
+    for (const raw of page) {
+      const row = { ...raw, seq: toNumber(raw.seq), at: toNumber(raw.at) };
+      const broken = (reason: string): ChainVerdict => ({ ok: false, entries, brokenSeq: row.seq, brokenId: row.id, reason });
+      if (row.seq !== expectedSeq) return { ok: false, entries, brokenSeq: expectedSeq, brokenId: null, reason: "序号缺失（记录被删除）" };
+      if (row.prev_hash !== prevHash) return broken("前序哈希不匹配（前一条记录被改动或删除）");
+      if (auditHash(row) !== row.hash) return broken("记录内容与哈希不符（记录被改动）");
+      prevHash = row.hash;
+      expectedSeq++;
+      entries++;
+    }
+  }
+  const head = await db.selectFrom("audit_head").select(["last_seq", "last_hash"]).where("id", "=", 1).executeTakeFirst();
+  if (head && (toNumber(head.last_seq) !== entries || head.last_hash !== prevHash)) {
+    return { ok: false, entries, brokenSeq: toNumber(head.last_seq), brokenId: null, reason: "链尾记录缺失（末尾记录被删除）" };
+  }
+  return { ok: true, entries };
+}
+
+export interface AuditQuery {
+  countyIds: string[];
+  action?: string;
+  actor?: string;
+  entityId?: string;
+  beforeSeq?: number;
+  limit?: number;
+}
+
+/** Admin audit search, scoped to the admin's counties (plus county-less events they caused). */
+export async function searchAudit(db: Kysely<Database>, query: AuditQuery) {
+  let q = db
+    .selectFrom("audit_log")
+    .select(["seq", "at", "actor_name", "action", "entity_type", "entity_id", "from_state", "to_state", "detail", "address"])
+    .where("county_id", "in", query.countyIds.length ? query.countyIds : ["-"]);
+  if (query.action) q = q.where("action", "=", query.action);
+  if (query.actor) q = q.where("actor_name", "like", `%${query.actor.replace(/[%_]/g, "")}%`);
+  if (query.entityId) q = q.where("entity_id", "=", query.entityId);
+  if (query.beforeSeq) q = q.where("seq", "<", query.beforeSeq);
+  const rows = await q.orderBy("seq", "desc").limit(query.limit ?? 50).execute();
+  return rows.map((r) => ({ ...r, seq: toNumber(r.seq), at: toNumber(r.at) }));
+}
+

@@ -1,0 +1,88 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getAuthenticated, type RequestContext } from "~/auth/guard.server";
+import { GeneralErrorBoundary } from "~/components/ErrorBoundary";
+import { ROLE_LABELS, type Role } from "~/domain/permissions";
+import stylesUrl from "~/styles.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesUrl },
+  { rel: "icon", href: "/favicon.ico" },
+];
+
+export const meta: MetaFunction = () => [{ title: "绩效自评审核平台" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const authenticated = await getAuthenticated(request);
+  const viewer = authenticated?.viewer;
+  return {
+    nonce: (context as RequestContext).cspNonce ?? "",
+    demo: process.env.APP_DEMO === "1",
+    viewer: viewer
+      ? {
+          displayName: viewer.displayName,
+          username: viewer.username,
+          roles: [...new Set(viewer.grants.map((g) => g.role))] as Role[],
+        }
+      : null,
+  };
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>;
+
+const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
+  { to: "/unit", label: "我的填报", roles: ["staff"] },
+  { to: "/review", label: "审核队列", roles: ["reviewer"] },
+  { to: "/dashboard", label: "全县概览", roles: ["leader", "reviewer", "admin"] },
+  { to: "/admin", label: "单位与用户", roles: ["admin"] },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<RootData>("root");
+  const viewer = data?.viewer;
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <header className="topbar">
+          <Link to="/" className="brand">绩效自评审核平台</Link>
+          {data?.demo ? <span className="demo-badge" title="本系统当前载入的是演示数据">演示数据</span> : null}
+          {viewer ? (
+            <>
+              <nav className="mainnav" aria-label="主导航">
+                {NAV.filter((item) => item.roles.some((role) => viewer.roles.includes(role))).map((item) => (
+                  <NavLink key={item.to} to={item.to}>{item.label}</NavLink>
+                ))}
+              </nav>
+              <div className="who">
+                <span>{viewer.displayName}（{viewer.roles.map((r) => ROLE_LABELS[r]).join("、")}）</span>
+                <Link to="/account">修改密码</Link>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">退出登录</button>
+                </Form>
+              </div>
+            </>
+          ) : null}
+        </header>
+        <main className="page">{children}</main>
+        <ScrollRestoration nonce={data?.nonce} />
+        <Scripts nonce={data?.nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
+

@@ -1,0 +1,8 @@
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { requireViewer } from "~/auth/guard.server";
+import { homePath } from "~/domain/permissions";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  throw redirect(homePath(viewer));
+}

@@ -1,0 +1,64 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { clientAddress, getAuthenticated } from "~/auth/guard.server";
+import { attemptLogin } from "~/auth/login.server";
+import { Field, FormError } from "~/components/Field";
+import { parseForm } from "~/domain/forms";
+import { homePath } from "~/domain/permissions";
+import { loadViewer } from "~/models/users.server";
+import { db, sessions } from "~/services.server";
+
+export const meta: MetaFunction = () => [{ title: "登录 · 绩效自评审核平台" }];
+
+const loginSchema = z.object({
+  username: z.string().trim().min(1, "请输入用户名").max(64, "用户名不能超过64个字符"),
+  password: z.string().min(1, "请输入密码").max(256, "密码不能超过256个字符"),
+  redirectTo: z.string().max(500).optional(),
+});
+
+/** Only same-site paths: never an open redirect. */
+function safeRedirect(to: string | undefined | null): string | null {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return null;
+  return to;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  // The login page is public; a signed-in visitor goes straight home.
+  const authenticated = await getAuthenticated(request);
+  if (authenticated) throw redirect(homePath(authenticated.viewer));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = parseForm(loginSchema, await request.formData());
+  if (!form.ok) return data({ errors: form.errors, username: form.fields.username ?? "", message: undefined }, { status: 400 });
+  const { username, password, redirectTo } = form.value;
+  const outcome = await attemptLogin(db(), sessions(), { username, password, address: clientAddress(context) });
+  if (!outcome.ok) {
+    return data({ errors: {} as Record<string, string>, username, message: outcome.message }, { status: outcome.throttled ? 429 : 401 });
+  }
+  const viewer = await loadViewer(db(), outcome.userId);
+  const cookie = sessions().createSessionCookie(outcome.sessionId);
+  throw redirect(safeRedirect(redirectTo) ?? (viewer ? homePath(viewer) : "/"), { headers: { "Set-Cookie": cookie.serialize() } });
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  return (
+    <div className="card login-card">
+      <h1>登录</h1>
+      <FormError message={result?.message} />
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <Field label="用户名" name="username" autoComplete="username" autoFocus defaultValue={result?.username} error={result?.errors.username} required maxLength={64} />
+        <Field label="密码" name="password" type="password" autoComplete="current-password" error={result?.errors.password} required maxLength={256} />
+        <button type="submit" disabled={navigation.state === "submitting"}>
+          {navigation.state === "submitting" ? "正在登录…" : "登录"}
+        </button>
+      </Form>
+    </div>
+  );
+}

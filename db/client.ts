@@ -1,0 +1,79 @@
+/**
+ * Opens the database named by DATABASE_URL: unset or `file:…` → embedded SQLite
+ * (better-sqlite3), `mysql://…` → MySQL/MariaDB (mysql2). Everything dialect-specific
+ * lives in db/.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, MysqlDialect, SqliteDialect } from "kysely";
+import { isMysql } from "./dialect";
+import { createPool } from "mysql2";
+import type { Database } from "./schema";
+
+export type Dialect = "sqlite" | "mysql";
+export type DB = Kysely<Database>;
+
+export const DEFAULT_DATABASE_URL = "file:data/app.db";
+
+export function dialectOf(url: string): Dialect {
+  if (url.startsWith("mysql://") || url.startsWith("mariadb://")) return "mysql";
+  if (url.startsWith("file:") || !url.includes("://")) return "sqlite";
+  throw new Error(`DATABASE_URL 不受支持：${url.split("://")[0]}://（支持 file: 与 mysql://）`);
+}
+
+/** Which dialect a Kysely instance (or transaction) talks to. */
+export function dialectOfDb(db: Kysely<any>): Dialect {
+  return isMysql(db) ? "mysql" : "sqlite";
+}
+
+export function sqliteFile(url: string): string {
+  const path = url.startsWith("file:") ? url.slice("file:".length) : url;
+  return path === ":memory:" ? path : resolve(path);
+}
+
+export function openSqlite(file: string): SQLite.Database {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma("journal_mode = WAL");
+  // better-sqlite3's WAL default (NORMAL) can lose acknowledged commits on power loss.
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return sqlite;
+}
+
+export function createDb(url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): DB {
+  if (dialectOf(url) === "sqlite") {
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(sqliteFile(url)) }) });
+  }
+  const pool = createPool({
+    uri: url.replace(/^mariadb:/, "mysql:"),
+    charset: "utf8mb4",
+    timezone: "Z",
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: false,
+    connectionLimit: Number(process.env.DATABASE_POOL_SIZE || 10),
+  });
+  pool.on("connection", (connection) => {
+    connection.query("SET SESSION time_zone = '+00:00'");
+    connection.query(
+      "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+    );
+  });
+  return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+}
+
+let shared: DB | undefined;
+
+/** The process-wide database, opened (and migrated by the server at start) once. */
+export function getDb(): DB {
+  shared ??= createDb();
+  return shared;
+}
+
+export async function closeSharedDb(): Promise<void> {
+  if (shared) await shared.destroy();
+  shared = undefined;
+}

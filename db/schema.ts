@@ -1,0 +1,123 @@
+/**
+ * The database as Kysely sees it. One interface per table; timestamps are epoch
+ * milliseconds (BIGINT) and booleans 0/1 in both dialects, money is integer 分 —
+ * see codecs.ts for the conversions.
+ */
+import type { Insertable, Selectable, Updateable } from "kysely";
+
+export type Role = "staff" | "reviewer" | "leader" | "admin";
+export type ReportStatus = "draft" | "submitted" | "returned" | "approved";
+
+/** BIGINT columns: better-sqlite3 gives numbers; mysql2 numbers (or strings past 2^53). */
+type BigIntColumn = number | string;
+
+export interface CountiesTable {
+  id: string;
+  code: string;
+  name: string;
+  is_demo: number;
+  created_at: BigIntColumn;
+}
+
+export interface UnitsTable {
+  id: string;
+  county_id: string;
+  parent_id: string | null;
+  code: string;
+  name: string;
+  kind: string;
+  is_demo: number;
+  created_at: BigIntColumn;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  disabled: number;
+  password_changed_at: BigIntColumn;
+  created_at: BigIntColumn;
+}
+
+export interface MembershipsTable {
+  id: string;
+  user_id: string;
+  role: Role;
+  county_id: string;
+  /** Set for unit staff only. */
+  unit_id: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session id in the cookie: a leaked table yields no usable cookie. */
+  id: string;
+  user_id: string;
+  expires_at: BigIntColumn;
+  absolute_expires_at: BigIntColumn;
+  created_at: BigIntColumn;
+}
+
+export interface LoginAttemptsTable {
+  id: string;
+  /** "account:<username>" or "address:<ip>" */
+  throttle_key: string;
+  attempted_at: BigIntColumn;
+  succeeded: number;
+}
+
+export interface AuditLogTable {
+  /** Position in the hash chain, assigned under the chain lock. */
+  seq: BigIntColumn;
+  id: string;
+  at: BigIntColumn;
+  actor_user_id: string | null;
+  actor_name: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  county_id: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  detail: string | null;
+  address: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row: the head of the audit chain, locked while appending (serialises writers). */
+export interface AuditHeadTable {
+  id: number;
+  last_seq: BigIntColumn;
+  last_hash: string;
+}
+
+export interface CampaignsTable {
+  id: string;
+  county_id: string;
+  year: number;
+  deadline: BigIntColumn | null;
+  settings: string | null;
+  created_at: BigIntColumn;
+}
+
+export interface Database {
+  counties: CountiesTable;
+  units: UnitsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  campaigns: CampaignsTable;
+}
+
+export type County = Selectable<CountiesTable>;
+export type Unit = Selectable<UnitsTable>;
+export type NewUnit = Insertable<UnitsTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Membership = Selectable<MembershipsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

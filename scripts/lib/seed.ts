@@ -1,0 +1,121 @@
+/**
+ * The demo county: 泸县 with 泸县总工会 and 40 other budget units, a second county (合江县)
+ * to show isolation, and an account for every role. Used by `npm run demo`, the end-to-end
+ * server and the integration tests, so what the tests exercise is what the demo shows.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import { createAccount } from "~/auth/accounts.server";
+import type { MembershipGrant } from "~/domain/permissions";
+import { insertCounty, insertUnit } from "~/models/units.server";
+
+export const DEMO_PASSWORD = "jixiao-demo-2023";
+
+const LUXIAN_UNITS: Array<[code: string, name: string, kind: string]> = [
+  ["101001", "泸县总工会", "group"],
+  ["101002", "共青团泸县委员会", "group"],
+  ["101003", "泸县妇女联合会", "group"],
+  ["101004", "泸县科学技术协会", "group"],
+  ["101005", "泸县残疾人联合会", "group"],
+  ["102001", "泸县人民政府办公室", "department"],
+  ["102002", "泸县发展和改革局", "department"],
+  ["102003", "泸县教育和体育局", "department"],
+  ["102004", "泸县科学技术和经济信息化局", "department"],
+  ["102005", "泸县公安局", "department"],
+  ["102006", "泸县民政局", "department"],
+  ["102007", "泸县司法局", "department"],
+  ["102008", "泸县财政局", "department"],
+  ["102009", "泸县人力资源和社会保障局", "department"],
+  ["102010", "泸县自然资源和规划局", "department"],
+  ["102011", "泸县生态环境局", "department"],
+  ["102012", "泸县住房和城乡建设局", "department"],
+  ["102013", "泸县交通运输局", "department"],
+  ["102014", "泸县水务局", "department"],
+  ["102015", "泸县农业农村局", "department"],
+  ["102016", "泸县商务局", "department"],
+  ["102017", "泸县文化广播电视和旅游局", "department"],
+  ["102018", "泸县卫生健康局", "department"],
+  ["102019", "泸县退役军人事务局", "department"],
+  ["102020", "泸县应急管理局", "department"],
+  ["102021", "泸县审计局", "department"],
+  ["102022", "泸县市场监督管理局", "department"],
+  ["102023", "泸县统计局", "department"],
+  ["102024", "泸县医疗保障局", "department"],
+  ["102025", "泸县林业局", "department"],
+  ["103001", "泸县人民医院", "institution"],
+  ["103002", "泸县中医医院", "institution"],
+  ["103003", "泸县第一中学", "institution"],
+  ["103004", "泸县疾病预防控制中心", "institution"],
+  ["103005", "泸县图书馆", "institution"],
+  ["104001", "玉蟾街道办事处", "township"],
+  ["104002", "福集镇人民政府", "township"],
+  ["104003", "嘉明镇人民政府", "township"],
+  ["104004", "云锦镇人民政府", "township"],
+  ["104005", "立石镇人民政府", "township"],
+  ["104006", "方洞镇人民政府", "township"],
+];
+
+const HEJIANG_UNITS: Array<[string, string, string]> = [
+  ["201001", "合江县总工会", "group"],
+  ["202001", "合江县教育和体育局", "department"],
+  ["202002", "合江县农业农村局", "department"],
+  ["202003", "合江县卫生健康局", "department"],
+  ["202004", "合江县交通运输局", "department"],
+  ["204001", "合江镇人民政府", "township"],
+];
+
+export interface DemoLogin {
+  username: string;
+  role: string;
+  scope: string;
+}
+
+export interface DemoSeed {
+  luxianId: string;
+  hejiangId: string;
+  unitIds: Record<string, string>;
+  logins: DemoLogin[];
+  password: string;
+}
+
+export async function seedDemo(db: Kysely<Database>): Promise<DemoSeed> {
+  const unitIds: Record<string, string> = {};
+  const { luxianId, hejiangId } = await db.transaction().execute(async (trx) => {
+    const luxianId = await insertCounty(trx, { code: "510521", name: "泸县", isDemo: true }, null);
+    const hejiangId = await insertCounty(trx, { code: "510522", name: "合江县", isDemo: true }, null);
+    for (const [countyId, units] of [[luxianId, LUXIAN_UNITS], [hejiangId, HEJIANG_UNITS]] as const) {
+      for (const [code, name, kind] of units) {
+        unitIds[name] = await insertUnit(trx, { countyId, parentId: null, code, name, kind, isDemo: true }, null);
+      }
+    }
+    // 泸县群团工作中心 is the trade union's second-level unit (二级单位), as in its report.
+    unitIds["泸县群团工作中心"] = await insertUnit(
+      trx,
+      { countyId: luxianId, parentId: unitIds["泸县总工会"], code: "101001-01", name: "泸县群团工作中心", kind: "institution", isDemo: true },
+      null,
+    );
+    return { luxianId, hejiangId };
+  });
+
+  const accounts: Array<{ username: string; displayName: string; grants: MembershipGrant[]; role: string; scope: string }> = [
+    { username: "luxian_admin", displayName: "王管理", role: "系统管理员", scope: "泸县", grants: [{ role: "admin", countyId: luxianId, unitId: null }] },
+    { username: "luxian_reviewer", displayName: "李审核", role: "财政局审核人员", scope: "泸县", grants: [{ role: "reviewer", countyId: luxianId, unitId: null }] },
+    { username: "luxian_leader", displayName: "赵局长", role: "局领导", scope: "泸县", grants: [{ role: "leader", countyId: luxianId, unitId: null }] },
+    { username: "zonggonghui", displayName: "张填报", role: "单位填报人员", scope: "泸县总工会", grants: [{ role: "staff", countyId: luxianId, unitId: unitIds["泸县总工会"] }] },
+    { username: "jiaotiju", displayName: "陈填报", role: "单位填报人员", scope: "泸县教育和体育局", grants: [{ role: "staff", countyId: luxianId, unitId: unitIds["泸县教育和体育局"] }] },
+    { username: "hejiang_reviewer", displayName: "周审核", role: "财政局审核人员", scope: "合江县", grants: [{ role: "reviewer", countyId: hejiangId, unitId: null }] },
+    { username: "hejiang_staff", displayName: "吴填报", role: "单位填报人员", scope: "合江县总工会", grants: [{ role: "staff", countyId: hejiangId, unitId: unitIds["合江县总工会"] }] },
+    {
+      username: "city_leader", displayName: "孙市局", role: "局领导（市级，两县）", scope: "泸县、合江县",
+      grants: [{ role: "leader", countyId: luxianId, unitId: null }, { role: "leader", countyId: hejiangId, unitId: null }],
+    },
+  ];
+  for (const account of accounts) {
+    const result = await createAccount(db, { ...account, password: DEMO_PASSWORD }, null);
+    if (!result.ok) throw new Error(`演示账号 ${account.username} 创建失败：${JSON.stringify(result.errors)}`);
+  }
+  return {
+    luxianId, hejiangId, unitIds, password: DEMO_PASSWORD,
+    logins: accounts.map((a) => ({ username: a.username, role: a.role, scope: a.scope })),
+  };
+}
