@@ -101,6 +101,106 @@ export interface CampaignsTable {
   created_at: BigIntColumn;
 }
 
+export interface ReportsTable {
+  id: string;
+  county_id: string;
+  unit_id: string;
+  year: number;
+  status: ReportStatus;
+  /** Optimistic lock: every save and transition is `UPDATE … WHERE version = ?`. */
+  version: number;
+  /** The working document (interchange JSON); after submit, equal to the latest revision. */
+  draft: string;
+  /** The unit's explanations of warnings, keyed by `rule@path`. */
+  explanations: string | null;
+  current_revision: number;
+  source: string;
+  is_demo: number;
+  updated_at: BigIntColumn;
+  updated_by: string | null;
+  created_at: BigIntColumn;
+}
+
+export interface ReportRevisionsTable {
+  id: string;
+  report_id: string;
+  number: number;
+  document: string;
+  flags: string;
+  explanations: string | null;
+  source_file_name: string | null;
+  submitted_by: string | null;
+  submitted_by_name: string | null;
+  submitted_at: BigIntColumn;
+}
+
+export interface ReportFlagsTable {
+  id: string;
+  report_id: string;
+  county_id: string;
+  year: number;
+  rule: string;
+  severity: string;
+  path: string;
+  message: string;
+  flag_values: string | null;
+  explanation: string | null;
+}
+
+export interface CommentsTable {
+  id: string;
+  report_id: string;
+  revision: number;
+  /** comment | return | approve | reopen | answer */
+  kind: string;
+  path: string | null;
+  reply_to: string | null;
+  author_id: string | null;
+  author_name: string;
+  /** unit | bureau */
+  author_side: string;
+  body: string;
+  resolved: number;
+  created_at: BigIntColumn;
+}
+
+export interface ReportMetricsTable {
+  report_id: string;
+  county_id: string;
+  unit_id: string;
+  year: number;
+  status: ReportStatus;
+  unit_kind: string;
+  unit_name: string;
+  initial_budget_fen: BigIntColumn | null;
+  adjusted_budget_fen: BigIntColumn | null;
+  expenditure_fen: BigIntColumn | null;
+  execution_rate: number | null;
+  deviation: number | null;
+  self_score: number | null;
+  grade: string | null;
+  formula_score: number | null;
+  main_class: string | null;
+  errors: number;
+  warnings: number;
+  infos: number;
+  unexplained_warnings: number;
+  over_achieved: number;
+  score_above_formula: number;
+  triage_score: number;
+  late: number;
+  submitted_at: BigIntColumn | null;
+  updated_at: BigIntColumn;
+}
+
+export interface ReportClassAmountsTable {
+  report_id: string;
+  class_code: string;
+  county_id: string;
+  year: number;
+  final_fen: BigIntColumn;
+}
+
 export interface Database {
   counties: CountiesTable;
   units: UnitsTable;
@@ -111,6 +211,12 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   campaigns: CampaignsTable;
+  reports: ReportsTable;
+  report_revisions: ReportRevisionsTable;
+  report_flags: ReportFlagsTable;
+  comments: CommentsTable;
+  report_metrics: ReportMetricsTable;
+  report_class_amounts: ReportClassAmountsTable;
 }
 
 export type County = Selectable<CountiesTable>;

@@ -1,13 +1,9 @@
 /** `npm run demo`: a fresh demo database on the embedded SQLite, seeded, then the server on :3000. */
-import { rmSync } from "node:fs";
-import { createDb } from "#db/client";
-import { migrateToLatest } from "#db/migrate";
 import { ensureBuild } from "./lib/build";
-import { seedDemo } from "./lib/seed";
+import { createDemoDatabase } from "./lib/seed";
 import { createApp, listen } from "./lib/server";
 
 const file = process.env.DEMO_DATABASE_FILE || "data/demo.db";
-for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
 process.env.DATABASE_URL = `file:${file}`;
 process.env.APP_DEMO = "1";
 process.env.NODE_ENV ??= "production";
@@ -15,11 +11,8 @@ process.env.NODE_ENV ??= "production";
 process.env.INSECURE_COOKIES ??= "1";
 
 ensureBuild();
-const db = createDb(process.env.DATABASE_URL);
-await migrateToLatest(db);
 console.log("正在生成演示数据…");
-const seed = await seedDemo(db);
-await db.destroy();
+const seed = await createDemoDatabase(file);
 
 const port = Number(process.env.PORT || 3000);
 await listen(await createApp(), port);

@@ -6,14 +6,6 @@ import type { Scope } from "~/domain/permissions";
 import { appendAudit } from "./audit.server";
 import type { Actor } from "./users.server";
 
-export const UNIT_KINDS: Record<string, string> = {
-  department: "行政单位",
-  institution: "事业单位",
-  group: "群团组织",
-  township: "乡镇（街道）",
-  other: "其他",
-};
-
 /** Counties the viewer reaches in any role. */
 export function countyIdsOf(scope: Scope): string[] {
   return [...new Set([...scope.adminCountyIds, ...scope.reviewerCountyIds, ...scope.leaderCountyIds])];

@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guard.server";
 import { ROLE_LABELS, scopeOf } from "~/domain/permissions";
+import { UNIT_KINDS } from "~/domain/units";
 import { listUsersInScope } from "~/models/users.server";
-import { listCounties, listUnits, UNIT_KINDS } from "~/models/units.server";
+import { listCounties, listUnits } from "~/models/units.server";
 import { db } from "~/services.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

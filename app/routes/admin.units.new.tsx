@@ -5,7 +5,8 @@ import { clientAddress, requireRole } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { scopeOf } from "~/domain/permissions";
-import { findUnitInCounties, insertUnit, listCounties, listUnits, UNIT_KINDS, unitCodeTaken } from "~/models/units.server";
+import { UNIT_KINDS } from "~/domain/units";
+import { findUnitInCounties, insertUnit, listCounties, listUnits, unitCodeTaken } from "~/models/units.server";
 import { db } from "~/services.server";
 
 const unitSchema = z.object({

@@ -119,3 +119,18 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoSeed> {
     logins: accounts.map((a) => ({ username: a.username, role: a.role, scope: a.scope })),
   };
 }
+
+/** A fresh SQLite demo database at `file` (replacing any), migrated and seeded. */
+export async function createDemoDatabase(file: string): Promise<DemoSeed> {
+  const { rmSync } = await import("node:fs");
+  const { createDb } = await import("#db/client");
+  const { migrateToLatest } = await import("#db/migrate");
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  const db = createDb(`file:${file}`);
+  try {
+    await migrateToLatest(db);
+    return await seedDemo(db);
+  } finally {
+    await db.destroy();
+  }
+}
