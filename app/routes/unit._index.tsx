@@ -1,14 +1,45 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { requireRole } from "~/auth/guard.server";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { clientAddress, requireRole } from "~/auth/guard.server";
+import { FormError } from "~/components/Field";
+import { parseForm } from "~/domain/forms";
 import { scopeOf } from "~/domain/permissions";
+import { STATUS_LABELS } from "~/domain/workflow";
+import { listCampaigns } from "~/models/campaigns.server";
+import { listOpenCommentCounts } from "~/models/comments.server";
+import { ensureStaffReport, listStaffReports } from "~/models/reports.server";
 import { listStaffUnits } from "~/models/units.server";
 import { db } from "~/services.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, context, ["staff"]);
-  const units = await listStaffUnits(db(), scopeOf(viewer));
-  return { units: units.map((u) => ({ id: u.id, code: u.code, name: u.name, countyName: u.countyName })) };
+  const scope = scopeOf(viewer);
+  const [units, reports] = await Promise.all([listStaffUnits(db(), scope), listStaffReports(db(), scope)]);
+  const campaigns = await listCampaigns(db(), [...new Set(units.map((u) => u.countyId))]);
+  const openComments = await listOpenCommentCounts(db(), reports.map((r) => r.id));
+  return {
+    units: units.map((unit) => ({
+      id: unit.id,
+      code: unit.code,
+      name: unit.name,
+      countyName: unit.countyName,
+      reports: reports.filter((r) => r.unitId === unit.id).map((r) => ({ ...r, openComments: openComments[r.id] ?? 0 })),
+      // Years with a campaign but no report yet can be started.
+      startableYears: campaigns.filter((c) => c.countyId === unit.countyId && !reports.some((r) => r.unitId === unit.id && r.year === c.year)).map((c) => c.year),
+    })),
+  };
+}
+
+const startSchema = z.object({ intent: z.literal("start"), unitId: z.string().min(1), year: z.coerce.number().int().min(2000).max(2100) });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const viewer = await requireRole(request, context, ["staff"]);
+  const form = parseForm(startSchema, await request.formData());
+  if (!form.ok) return { error: "请求无效" };
+  const id = await ensureStaffReport(db(), scopeOf(viewer), form.value.unitId, form.value.year, { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) });
+  if (!id) throw new Response("未找到该单位", { status: 404 });
+  throw redirect(`/reports/${id}`);
 }
 
 export default function UnitHome() {
@@ -16,13 +47,53 @@ export default function UnitHome() {
   return (
     <>
       <h1>我的填报</h1>
-      {units.map((unit) => (
-        <section className="card" key={unit.id} data-unit-id={unit.id}>
-          <h2>{unit.name}</h2>
-          <p className="muted">{unit.countyName} · 单位编码 {unit.code}</p>
-          <div className="placeholder">绩效自评报告的填报、导入与提交功能正在建设中。</div>
-        </section>
-      ))}
+      {units.map((unit) => {
+        const attention = unit.reports.filter((r) => r.status === "returned" || r.openComments > 0);
+        return (
+          <section className="card" key={unit.id} data-unit-id={unit.id}>
+            <h2>{unit.name}</h2>
+            <p className="muted">{unit.countyName} · 单位编码 {unit.code}</p>
+            {attention.map((r) => (
+              <div key={r.id} className="form-error" role="status">
+                {r.status === "returned" ? `${r.year}年度报告已被退回，请查看退回原因并修改后重新提交。` : `${r.year}年度报告有 ${r.openComments} 条审核意见待回复。`}{" "}
+                <Link to={`/reports/${r.id}`}>立即处理</Link>
+              </div>
+            ))}
+            <table className="data">
+              <thead>
+                <tr><th>年度</th><th>状态</th><th className="num">错误</th><th className="num">提示</th><th className="num">待说明</th><th className="num">待回复意见</th><th></th></tr>
+              </thead>
+              <tbody>
+                {unit.reports.map((r) => (
+                  <tr key={r.id}>
+                    <td>{r.year}</td>
+                    <td>{STATUS_LABELS[r.status]}</td>
+                    <td className="num sev-error">{r.errors}</td>
+                    <td className="num sev-warning">{r.warnings}</td>
+                    <td className="num">{r.unexplainedWarnings}</td>
+                    <td className="num">{r.openComments}</td>
+                    <td><Link to={`/reports/${r.id}`}>{r.status === "draft" || r.status === "returned" ? "填报" : "查看"}</Link></td>
+                  </tr>
+                ))}
+                {unit.reports.length === 0 ? <tr><td colSpan={7} className="muted">还没有报告。</td></tr> : null}
+              </tbody>
+            </table>
+            {unit.startableYears.length ? (
+              <p>
+                {unit.startableYears.map((year) => (
+                  <Form method="post" key={year} className="inline-form">
+                    <input type="hidden" name="intent" value="start" />
+                    <input type="hidden" name="unitId" value={unit.id} />
+                    <input type="hidden" name="year" value={year} />
+                    <button type="submit" className="secondary">开始填报{year}年度报告</button>{" "}
+                  </Form>
+                ))}
+              </p>
+            ) : null}
+          </section>
+        );
+      })}
+      <FormError message={undefined} />
     </>
   );
 }

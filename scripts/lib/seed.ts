@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { createAccount } from "~/auth/accounts.server";
 import type { MembershipGrant } from "~/domain/permissions";
+import { insertCampaign } from "~/models/campaigns.server";
 import { insertCounty, insertUnit } from "~/models/units.server";
 
 export const DEMO_PASSWORD = "jixiao-demo-2023";
@@ -94,6 +95,12 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoSeed> {
       { countyId: luxianId, parentId: unitIds["泸县总工会"], code: "101001-01", name: "泸县群团工作中心", kind: "institution", isDemo: true },
       null,
     );
+    for (const countyId of [luxianId, hejiangId]) {
+      for (const year of [2022, 2023, 2024]) {
+        // Reports on year Y are due at the end of March of Y+1 (China Standard Time).
+        await insertCampaign(trx, { countyId, year, deadline: Date.UTC(year + 1, 2, 31, 16, 0, 0) }, null);
+      }
+    }
     return { luxianId, hejiangId };
   });
 

@@ -1,0 +1,43 @@
+/** Campaigns (填报年度): one per county and year, with its deadline and rule settings. */
+import type { Kysely, Transaction } from "kysely";
+import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
+import type { Database } from "#db/schema";
+import { DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleSettings } from "~/domain/rules";
+import { appendAudit } from "./audit.server";
+import type { Actor } from "./users.server";
+
+export interface CampaignRow {
+  id: string;
+  countyId: string;
+  year: number;
+  deadline: number | null;
+  settings: RuleSettings;
+}
+
+export async function listCampaigns(db: Kysely<Database>, countyIds: string[]): Promise<CampaignRow[]> {
+  if (!countyIds.length) return [];
+  const rows = await db.selectFrom("campaigns").selectAll().where("county_id", "in", countyIds).orderBy("year", "desc").execute();
+  return rows.map((r) => {
+    const parsed = ruleSettingsSchema.safeParse(fromJson(r.settings, {}));
+    return {
+      id: r.id, countyId: r.county_id, year: Number(r.year), deadline: r.deadline == null ? null : toNumber(r.deadline),
+      settings: parsed.success ? { ...DEFAULT_RULE_SETTINGS, ...parsed.data } : DEFAULT_RULE_SETTINGS,
+    };
+  });
+}
+
+export async function insertCampaign(
+  trx: Transaction<Database>,
+  input: { countyId: string; year: number; deadline: number | null; settings?: Partial<RuleSettings> },
+  actor: Actor | null,
+) {
+  const id = newId();
+  await trx.insertInto("campaigns").values({
+    id, county_id: input.countyId, year: input.year, deadline: input.deadline, settings: toJson({ ...DEFAULT_RULE_SETTINGS, ...input.settings }), created_at: now(),
+  }).execute();
+  await appendAudit(trx, {
+    actorUserId: actor?.userId ?? null, actorName: actor?.name ?? "系统", action: "campaign.create", entityType: "campaign", entityId: id,
+    countyId: input.countyId, detail: { year: input.year, deadline: input.deadline }, address: actor?.address ?? null,
+  });
+  return id;
+}

@@ -1,0 +1,50 @@
+/**
+ * Everything the report page shows, assembled for one viewer: the staff member sees their
+ * working draft; the bureau sees the frozen revision it is reviewing, what changed since the
+ * previous revision, and the thread of comments.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import { diffDocuments, fieldLabel } from "~/domain/diff";
+import { hasRole, scopeOf, type Viewer } from "~/domain/permissions";
+import { allowedTransitions, isEditable, type Transition } from "~/domain/workflow";
+import { listComments } from "./comments.server";
+import { currentFlags, listRevisions, loadRuleContext, type ReportRecord } from "./reports.server";
+
+export type Perspective = "staff" | "reviewer" | "reader";
+
+export function perspectiveOf(viewer: Viewer, report: ReportRecord): Perspective {
+  const scope = scopeOf(viewer);
+  if (scope.staffUnitIds.includes(report.unitId)) return "staff";
+  if (scope.reviewerCountyIds.includes(report.countyId) && hasRole(viewer, "reviewer")) return "reviewer";
+  return "reader";
+}
+
+export async function loadReportView(db: Kysely<Database>, viewer: Viewer, report: ReportRecord) {
+  const perspective = perspectiveOf(viewer, report);
+  const [revisions, comments, ctx] = await Promise.all([listRevisions(db, report.id), listComments(db, report.id), loadRuleContext(db, report)]);
+  const latest = revisions.at(-1) ?? null;
+  const previous = revisions.length >= 2 ? revisions[revisions.length - 2] : null;
+  // Staff work on the draft; the bureau always sees what was submitted.
+  const showDraft = perspective === "staff" || !latest;
+  const flags = showDraft ? await currentFlags(db, report.id) : latest.flags.map((f) => ({ ...f, explanation: latest.explanations[`${f.rule}@${f.path}`] ?? null }));
+  const transitions: Transition[] =
+    perspective === "staff" ? allowedTransitions(report.status, "staff") : perspective === "reviewer" ? allowedTransitions(report.status, "reviewer") : [];
+  const returnComment = [...comments].reverse().find((c) => c.kind === "return");
+  return {
+    perspective,
+    editable: perspective === "staff" && isEditable(report.status),
+    document: showDraft ? report.draft : latest.document,
+    explanations: showDraft ? report.explanations : latest.explanations,
+    flags,
+    ruleContext: { settings: ctx.settings, previousSelfScore: ctx.previousSelfScore ?? null, county: ctx.county ?? null },
+    comments,
+    revisions: revisions.map((r) => ({ number: r.number, submittedAt: r.submittedAt, submittedByName: r.submittedByName, sourceFileName: r.sourceFileName })),
+    changes: latest && previous
+      ? diffDocuments(previous.document, latest.document).map((c) => ({ ...c, label: fieldLabel(c.path) }))
+      : [],
+    comparedRevisions: latest && previous ? { from: previous.number, to: latest.number } : null,
+    transitions,
+    returnReason: report.status === "returned" && returnComment ? { body: returnComment.body, authorName: returnComment.authorName, at: returnComment.createdAt } : null,
+  };
+}
