@@ -125,7 +125,12 @@ export const TRIAGE_WEIGHTS = {
  * threshold, scores above the formula, over-achieved targets, a self score above the
  * formula total. Ties go to whoever has waited longest (ordering, not score).
  */
-export function triage(m: ReportMetrics, deviationThresholdPct = 10): { score: number; parts: TriagePart[] } {
+export type TriageInput = Pick<
+  ReportMetrics,
+  "errors" | "warnings" | "unexplainedWarnings" | "deviation" | "scoreAboveFormula" | "overAchieved" | "selfScore" | "formulaScore"
+>;
+
+export function triage(m: TriageInput, deviationThresholdPct = 10): { score: number; parts: TriagePart[] } {
   const w = TRIAGE_WEIGHTS;
   const parts: TriagePart[] = [];
   const add = (label: string, points: number) => {

@@ -415,3 +415,66 @@ export async function currentFlags(db: Kysely<Database>, reportId: string): Prom
     values: fromJson<Flag["values"]>(r.flag_values, {}), explanation: r.explanation,
   }));
 }
+
+// ——— received and generated reports ——————————————————————————————————————————————
+
+export interface IncomingReport {
+  countyId: string;
+  unit: { id: string; name: string; kind: string };
+  year: number;
+  document: ReportDocument;
+  explanations?: Explanations;
+  /** draft: a working draft; submitted/returned/approved: at least one revision exists. */
+  status: ReportStatus;
+  source: "form" | "import" | "intake" | "demo";
+  sourceFileName?: string | null;
+  submittedAt?: number;
+  isDemo?: boolean;
+  /** Reviewer's reason for a returned report, or note for an approved one. */
+  reviewNote?: string | null;
+}
+
+/**
+ * Stores a whole report in one go — the bulk intake of received files, the demo and the
+ * data generator — with its revision, flags, metrics and audit rows, exactly as the
+ * step-by-step path would leave them. Returns the report id, or null if the unit already
+ * has a report for that year.
+ */
+export async function insertReport(trx: Transaction<Database>, input: IncomingReport, actor: Actor, ctx?: RuleContext & { deadline: number | null }): Promise<string | null> {
+  const exists = await trx.selectFrom("reports").select("id").where("unit_id", "=", input.unit.id).where("year", "=", input.year).executeTakeFirst();
+  if (exists) return null;
+  const id = newId();
+  const t = input.submittedAt ?? now();
+  const explanations = cleanExplanations(input.explanations ?? {});
+  const context = ctx ?? (await loadRuleContext(trx, { countyId: input.countyId, unitId: input.unit.id, year: input.year, id }));
+  const state = deriveState(input.document, explanations, context);
+  const revision = input.status === "draft" ? 0 : 1;
+  await trx.insertInto("reports").values({
+    id, county_id: input.countyId, unit_id: input.unit.id, year: input.year, status: input.status, version: 1, draft: toJson(input.document),
+    explanations: toJson(explanations), current_revision: revision, source: input.source, is_demo: input.isDemo ? 1 : 0,
+    updated_at: t, updated_by: actor.userId, created_at: t,
+  }).execute();
+  if (revision) {
+    await trx.insertInto("report_revisions").values({
+      id: newId(), report_id: id, number: 1, document: toJson(input.document), flags: toJson(state.flags), explanations: toJson(explanations),
+      source_file_name: input.sourceFileName ?? null, submitted_by: actor.userId, submitted_by_name: actor.name, submitted_at: t,
+    }).execute();
+  }
+  if (input.reviewNote && (input.status === "returned" || input.status === "approved")) {
+    await trx.insertInto("comments").values({
+      id: newId(), report_id: id, revision: 1, kind: input.status === "returned" ? "return" : "approve", path: null, reply_to: null, author_id: actor.userId,
+      author_name: actor.name, author_side: "bureau", body: input.reviewNote, resolved: 0, created_at: t,
+    }).execute();
+  }
+  const submittedAt = revision ? t : null;
+  await writeDerived(trx, {
+    id, countyId: input.countyId, unitId: input.unit.id, year: input.year, status: input.status, unitKind: input.unit.kind, unitName: input.unit.name,
+    submittedAt, late: submittedAt != null && context.deadline != null && submittedAt > context.deadline,
+  }, state, explanations, context.settings);
+  await appendAudit(trx, {
+    actorUserId: actor.userId, actorName: actor.name, action: input.source === "intake" ? "report.intake" : "report.create", entityType: "report", entityId: id,
+    countyId: input.countyId, toState: input.status, detail: { year: input.year, source: input.source, file: input.sourceFileName ?? null, errors: state.metrics.errors },
+    address: actor.address,
+  });
+  return id;
+}

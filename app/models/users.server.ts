@@ -28,7 +28,8 @@ export async function loadViewer(db: Kysely<Database>, userId: string): Promise<
 }
 
 export interface Actor {
-  userId: string;
+  /** Null for the system itself (demo seed, generator). */
+  userId: string | null;
   name: string;
   address?: string | null;
 }

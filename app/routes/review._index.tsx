@@ -1,39 +1,180 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { requireRole } from "~/auth/guard.server";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useState } from "react";
+import { z } from "zod";
+import { clientAddress, requireRole } from "~/auth/guard.server";
+import { triage } from "~/domain/metrics";
 import { scopeOf } from "~/domain/permissions";
-import { listCounties, listUnits } from "~/models/units.server";
+import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
+import { UNIT_KINDS } from "~/domain/units";
+import { STATUS_LABELS } from "~/domain/workflow";
+import { listCampaigns } from "~/models/campaigns.server";
+import { decodeCursor, queuePage, statusCounts, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
+import { applyTransition, findVisibleReport } from "~/models/reports.server";
 import { db } from "~/services.server";
+
+const filterSchema = z.object({
+  year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+  status: z.enum(["submitted", "returned", "approved", "all"]).optional().catch(undefined),
+  rule: z.string().max(40).optional().catch(undefined),
+  severity: z.enum(["error", "warning", "info"]).optional().catch(undefined),
+  unitKind: z.string().max(32).optional().catch(undefined),
+  functionClass: z.string().regex(/^\d{3}$/).optional().catch(undefined),
+  late: z.literal("1").optional().catch(undefined),
+  clean: z.literal("1").optional().catch(undefined),
+  after: z.string().max(300).optional().catch(undefined),
+});
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, context, ["reviewer"]);
   const countyIds = scopeOf(viewer).reviewerCountyIds;
-  const [counties, units] = await Promise.all([listCounties(db(), countyIds), listUnits(db(), countyIds)]);
+  const params = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const campaigns = await listCampaigns(db(), countyIds);
+  const years = [...new Set(campaigns.map((c) => c.year))].sort((a, b) => b - a);
+  const year = params.year ?? years.find((y) => y < new Date().getFullYear()) ?? years[0] ?? new Date().getFullYear() - 1;
+  const filters: QueueFilters = {
+    year, status: params.status ?? "submitted", rule: params.rule || undefined, severity: params.severity, unitKind: params.unitKind || undefined,
+    functionClass: params.functionClass || undefined, late: params.late === "1", clean: params.clean === "1",
+  };
+  const [page, counts, missing] = await Promise.all([
+    queuePage(db(), countyIds, filters, decodeCursor(params.after)),
+    statusCounts(db(), countyIds, year),
+    unitsNotSubmitted(db(), countyIds, year),
+  ]);
+  const deviationPct = campaigns.find((c) => c.year === year)?.settings.deviationPct ?? 10;
   return {
-    counties: counties.map((c) => ({ id: c.id, name: c.name, unitCount: units.filter((u) => u.countyId === c.id).length })),
-    units: units.map((u) => ({ id: u.id, code: u.code, name: u.name, countyId: u.countyId })),
+    year, years, filters, counts, deviationPct,
+    rows: page.rows.map((r) => ({
+      ...r,
+      // "Why this rank": the same pure function that computed the stored score.
+      why: triage({
+        errors: r.errors, warnings: r.warnings, unexplainedWarnings: r.unexplainedWarnings, deviation: r.deviation, scoreAboveFormula: r.scoreAboveFormula,
+        overAchieved: r.overAchieved, selfScore: r.selfScore, formulaScore: r.formulaScore,
+      }, deviationPct).parts,
+    })),
+    next: page.next,
+    notSubmitted: missing,
   };
 }
 
+const bulkSchema = z.object({ intent: z.literal("approveMany"), reports: z.string().max(100_000) });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const viewer = await requireRole(request, context, ["reviewer"]);
+  const form = await request.formData();
+  const parsed = bulkSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return data({ approved: 0, failed: [] as string[], message: "请求无效" }, { status: 400 });
+  const items = z.array(z.object({ id: z.string().max(40), version: z.number().int() })).max(200).safeParse(JSON.parse(parsed.data.reports || "[]"));
+  if (!items.success || items.data.length === 0) return data({ approved: 0, failed: [] as string[], message: "请先选择要通过的报告" }, { status: 400 });
+  const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
+  const scope = scopeOf(viewer);
+  let approved = 0;
+  const failed: string[] = [];
+  for (const item of items.data) {
+    const report = await findVisibleReport(db(), scope, item.id);
+    if (!report || !scope.reviewerCountyIds.includes(report.countyId)) {
+      failed.push(`${item.id}：未找到`);
+      continue;
+    }
+    const outcome = await applyTransition(db(), report, { transition: "approve", expectedVersion: item.version, role: "reviewer" }, actor);
+    if (outcome.ok) approved++;
+    else failed.push(`${report.unitName}：${outcome.message}`);
+  }
+  return { approved, failed, message: `已通过 ${approved} 份报告${failed.length ? `，${failed.length} 份未能通过` : ""}` };
+}
+
+function pct(fraction: number | null) {
+  return fraction == null ? "—" : `${(fraction * 100).toFixed(2)}%`;
+}
+
 export default function ReviewQueue() {
-  const { counties, units } = useLoaderData<typeof loader>();
+  const { year, years, filters, counts, rows, next, notSubmitted } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const [selected, setSelected] = useState<Record<string, number>>({});
+  const [confirming, setConfirming] = useState(false);
+  const selectedCount = Object.keys(selected).length;
+  const link = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    next.delete("after");
+    for (const [k, v] of Object.entries(changes)) (v == null ? next.delete(k) : next.set(k, v));
+    return `?${next.toString()}`;
+  };
   return (
     <>
       <h1>审核队列</h1>
-      <div className="placeholder">审核队列（按风险排序、退回、通过、批注）正在建设中。下面是您负责审核的单位。</div>
-      {counties.map((county) => (
-        <section className="card" key={county.id}>
-          <h2>{county.name}（{county.unitCount} 个单位）</h2>
-          <table className="data">
-            <thead><tr><th>单位编码</th><th>单位名称</th></tr></thead>
-            <tbody>
-              {units.filter((u) => u.countyId === county.id).map((u) => (
-                <tr key={u.id}><td>{u.code}</td><td>{u.name}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ))}
+      <nav className="status-tabs" aria-label="按状态筛选">
+        {(["submitted", "returned", "approved", "all"] as const).map((s) => (
+          <Link key={s} to={link({ status: s, clean: null })} className={filters.status === s && !filters.clean ? "active" : ""}>
+            {s === "all" ? "全部" : STATUS_LABELS[s]}（{s === "all" ? (counts.submitted ?? 0) + (counts.returned ?? 0) + (counts.approved ?? 0) : counts[s] ?? 0}）
+          </Link>
+        ))}
+        <Link to={link({ status: "submitted", clean: "1" })} className={filters.clean ? "active" : ""}>无问题报告（可批量通过）</Link>
+        <span className="muted">尚未提交：{notSubmitted.length} 个单位</span>
+      </nav>
+      <Form method="get" className="card filters">
+        <input type="hidden" name="status" value={filters.status ?? "submitted"} />
+        {filters.clean ? <input type="hidden" name="clean" value="1" /> : null}
+        <label>年度 <select name="year" defaultValue={year}>{years.map((y) => <option key={y} value={y}>{y}</option>)}</select></label>{" "}
+        <label>规则 <select name="rule" defaultValue={filters.rule ?? ""}><option value="">全部</option>{RULES.map((r) => <option key={r.id} value={r.id}>{r.title}</option>)}</select></label>{" "}
+        <label>严重程度 <select name="severity" defaultValue={filters.severity ?? ""}><option value="">全部</option><option value="error">有错误</option><option value="warning">有提示</option><option value="info">有信息</option></select></label>{" "}
+        <label>单位类型 <select name="unitKind" defaultValue={filters.unitKind ?? ""}><option value="">全部</option>{Object.entries(UNIT_KINDS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>{" "}
+        <label>主要支出类别 <select name="functionClass" defaultValue={filters.functionClass ?? ""}><option value="">全部</option>{Object.entries(FUNCTION_CLASSES).map(([k, v]) => <option key={k} value={k}>{k} {v}</option>)}</select></label>{" "}
+        <label><input type="checkbox" name="late" value="1" defaultChecked={filters.late} /> 仅逾期</label>{" "}
+        <button type="submit">筛选</button>
+      </Form>
+      {result?.message ? <div className={result.failed.length ? "form-error" : "success"} role="status">{result.message}{result.failed.map((f) => <div key={f}>{f}</div>)}</div> : null}
+      {filters.clean && rows.length ? (
+        <div className="card">
+          {!confirming ? (
+            <button type="button" disabled={!selectedCount} onClick={() => setConfirming(true)}>批量通过所选（{selectedCount}）</button>
+          ) : (
+            <Form method="post" onSubmit={() => { setConfirming(false); setSelected({}); }}>
+              <input type="hidden" name="intent" value="approveMany" />
+              <input type="hidden" name="reports" value={JSON.stringify(Object.entries(selected).map(([id, version]) => ({ id, version })))} />
+              <p>确认通过所选的 {selectedCount} 份无问题报告？此操作将记录在审计日志中。</p>
+              <button type="submit">确认通过</button>{" "}
+              <button type="button" className="secondary" onClick={() => setConfirming(false)}>取消</button>
+            </Form>
+          )}
+        </div>
+      ) : null}
+      <table className="data queue">
+        <thead>
+          <tr>
+            {filters.clean ? <th><span className="visually-hidden">选择</span></th> : null}
+            <th className="num">风险分</th><th>单位</th><th>状态</th><th className="num">错误</th><th className="num">提示</th><th className="num">偏离度</th><th className="num">执行率</th><th className="num">自评分</th><th>排序依据</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.reportId} data-report-id={r.reportId}>
+              {filters.clean ? (
+                <td><input type="checkbox" aria-label={`选择 ${r.unitName}`} checked={r.reportId in selected} onChange={(e) => setSelected((s) => {
+                  const copy = { ...s };
+                  if (e.target.checked) copy[r.reportId] = r.version; else delete copy[r.reportId];
+                  return copy;
+                })} /></td>
+              ) : null}
+              <td className="num">{r.triageScore}</td>
+              <td><Link to={`/reports/${r.reportId}`}>{r.unitName}</Link>{r.late ? <span className="tag disabled"> 逾期</span> : null}<div className="muted">{r.countyName}</div></td>
+              <td>{STATUS_LABELS[r.status]}</td>
+              <td className="num sev-error">{r.errors}</td>
+              <td className="num sev-warning">{r.warnings}{r.unexplainedWarnings ? `（${r.unexplainedWarnings}未说明）` : ""}</td>
+              <td className="num">{pct(r.deviation)}</td>
+              <td className="num">{pct(r.executionRate)}</td>
+              <td className="num">{r.selfScore ?? "—"}</td>
+              <td className="muted">{r.why.length ? r.why.map((p) => `${p.label}（+${p.points}）`).join("；") : "无风险项"}</td>
+            </tr>
+          ))}
+          {rows.length === 0 ? <tr><td colSpan={10} className="muted">没有符合条件的报告。</td></tr> : null}
+        </tbody>
+      </table>
+      <p>{params.get("after") ? <Link to={link({})}>回到第一页</Link> : null} {next ? <Link to={link({ after: next })}>下一页 →</Link> : null}</p>
+      <section className="card">
+        <h2>尚未提交的单位（{notSubmitted.length}）</h2>
+        <p>{notSubmitted.map((u) => `${u.unitName}${u.status === "returned" ? "（已退回）" : u.status === "draft" ? "（草稿）" : ""}`).join("、") || "全部单位均已提交。"}</p>
+      </section>
     </>
   );
 }

@@ -7,7 +7,15 @@ import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { createAccount } from "~/auth/accounts.server";
 import type { MembershipGrant } from "~/domain/permissions";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { checkReport } from "~/domain/rules";
+import { explanationKey } from "~/domain/metrics";
+import type { ReportDocument } from "~/domain/report";
+import type { ReportStatus } from "~/domain/workflow";
 import { insertCampaign } from "~/models/campaigns.server";
+import { insertReport } from "~/models/reports.server";
+import { seededRandom, syntheticReport } from "./synthetic";
 import { insertCounty, insertUnit } from "~/models/units.server";
 
 export const DEMO_PASSWORD = "jixiao-demo-2023";
@@ -121,6 +129,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoSeed> {
     const result = await createAccount(db, { ...account, password: DEMO_PASSWORD }, null);
     if (!result.ok) throw new Error(`演示账号 ${account.username} 创建失败：${JSON.stringify(result.errors)}`);
   }
+  await seedDemoReports(db);
   return {
     luxianId, hejiangId, unitIds, password: DEMO_PASSWORD,
     logins: accounts.map((a) => ({ username: a.username, role: a.role, scope: a.scope })),
@@ -140,4 +149,52 @@ export async function createDemoDatabase(file: string): Promise<DemoSeed> {
   } finally {
     await db.destroy();
   }
+}
+
+/** The reference report (泸县总工会 2023) as its interchange document. */
+export function referenceDocument(): ReportDocument {
+  const path = fileURLToPath(new URL("../../test/fixtures/luxian-trade-union-2023.expected.json", import.meta.url));
+  const { expectedFlags: _e, mustNotFlag: _m, ...document } = JSON.parse(readFileSync(path, "utf8"));
+  return document as ReportDocument;
+}
+
+/** Units left as empty drafts so a visitor (and the browser tests) can fill them in. */
+const OPEN_FOR_STAFF = new Set(["泸县教育和体育局", "合江县总工会"]);
+
+/**
+ * Reports for 2022 and 2023 in every status: 2022 mostly approved; 2023 a realistic mix a
+ * few weeks after the deadline. 泸县总工会 2023 is the real published report, as a draft
+ * whose problems the demo clerk can see and fix.
+ */
+async function seedDemoReports(db: Kysely<Database>) {
+  const rnd = seededRandom(2023);
+  const units = await db.selectFrom("units").select(["id", "name", "kind", "county_id"]).orderBy("code").execute();
+  const reviewer = { userId: null, name: "演示数据" };
+  await db.transaction().execute(async (trx) => {
+    for (const unit of units) {
+      for (const year of [2022, 2023]) {
+        if (OPEN_FOR_STAFF.has(unit.name) && year === 2023) continue;
+        const isReference = unit.name === "泸县总工会" && year === 2023;
+        const status: ReportStatus = isReference ? "draft" : year === 2022 ? (rnd() < 0.9 ? "approved" : "submitted") : pickStatus(rnd());
+        const document = isReference ? referenceDocument() : syntheticReport({ unitName: unit.name, year, rnd }).document;
+        // Submitted reports carry the unit's explanations of their warnings, as the workflow demands.
+        const explanations: Record<string, string> = {};
+        if (status !== "draft") for (const flag of checkReport(document)) if (flag.severity === "warning") explanations[explanationKey(flag)] = "（演示）已核实，情况属实。";
+        const deadline = Date.UTC(year + 1, 2, 31, 16);
+        const submittedAt = deadline - 40 * 86_400_000 + Math.floor(rnd() * 50 * 86_400_000);
+        await insertReport(trx, {
+          countyId: unit.county_id, unit: { id: unit.id, name: unit.name, kind: unit.kind }, year, document, explanations, status,
+          source: isReference ? "import" : "demo", submittedAt: status === "draft" ? undefined : submittedAt, isDemo: true,
+          reviewNote: status === "returned" ? "请核对支出明细与绩效指标得分，补充偏离度原因说明后重新提交。" : null,
+        }, reviewer);
+      }
+    }
+  });
+}
+
+function pickStatus(r: number): ReportStatus {
+  if (r < 0.15) return "draft";
+  if (r < 0.6) return "submitted";
+  if (r < 0.7) return "returned";
+  return "approved";
 }
