@@ -9,3 +9,12 @@ export const idType = (): ColumnType => "varchar(32)";
 
 /** JSON documents can exceed MySQL's 64 KB TEXT. */
 export const longText = (db: Kysely<any>): ColumnType => (isMysql(db) ? sql`longtext` : "text");
+
+/**
+ * A read that sees the latest committed row and locks it (MySQL `FOR UPDATE`): under
+ * REPEATABLE READ a plain select inside a transaction sees its old snapshot. SQLite has one
+ * writer at a time, so the plain select already is current there.
+ */
+export function forUpdate<QB extends { forUpdate(): QB }>(db: Kysely<any>, query: QB): QB {
+  return isMysql(db) ? query.forUpdate() : query;
+}

@@ -29,7 +29,7 @@ import {
 } from "docx";
 import { zipSync, strToU8 } from "fflate";
 import { targetTableToXlsx } from "../app/domain/export/target-table";
-import { readFlat } from "../app/domain/import/flat";
+import { readFlat } from "../test/unit/convert/tokens";
 import { reportDocumentSchema } from "../app/domain/report";
 
 const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));

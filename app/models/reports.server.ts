@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
+import { forUpdate } from "#db/dialect";
 import type { Database, ReportStatus } from "#db/schema";
 import { computeMetrics, explanationKey, triage, type ReportMetrics } from "~/domain/metrics";
 import type { Scope } from "~/domain/permissions";
@@ -301,7 +302,7 @@ function cleanExplanations(explanations: Explanations): Explanations {
 }
 
 async function currentState(db: Kysely<Database> | Transaction<Database>, reportId: string) {
-  const row = await db.selectFrom("reports").select(["status", "version", "updated_at"]).where("id", "=", reportId).executeTakeFirstOrThrow();
+  const row = await forUpdate(db, db.selectFrom("reports").select(["status", "version", "updated_at"]).where("id", "=", reportId)).executeTakeFirstOrThrow();
   return { status: row.status as ReportStatus, version: Number(row.version), updatedAt: toNumber(row.updated_at) };
 }
 
@@ -323,7 +324,10 @@ export async function applyTransition(
   actor: Actor,
 ): Promise<TransitionOutcome> {
   return db.transaction().execute(async (trx) => {
-    const fresh = await trx.selectFrom("reports").select(["status", "version", "draft", "explanations", "current_revision", "updated_at"]).where("id", "=", report.id).executeTakeFirstOrThrow();
+    const fresh = await forUpdate(
+      trx,
+      trx.selectFrom("reports").select(["status", "version", "draft", "explanations", "current_revision", "updated_at"]).where("id", "=", report.id),
+    ).executeTakeFirstOrThrow();
     const status = fresh.status as ReportStatus;
     if (Number(fresh.version) !== input.expectedVersion) {
       return { ok: false as const, message: "该报告已被他人修改", conflict: { status, version: Number(fresh.version), updatedAt: toNumber(fresh.updated_at) } };
