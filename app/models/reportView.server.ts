@@ -9,7 +9,8 @@ import { diffDocuments, fieldLabel } from "~/domain/diff";
 import { hasRole, scopeOf, type Viewer } from "~/domain/permissions";
 import { allowedTransitions, isEditable, type Transition } from "~/domain/workflow";
 import { listComments } from "./comments.server";
-import { currentFlags, listRevisions, loadRuleContext, type ReportRecord } from "./reports.server";
+import { notFound } from "~/auth/guard.server";
+import { currentFlags, findVisibleReport, listRevisions, loadRuleContext, type ReportRecord } from "./reports.server";
 
 export type Perspective = "staff" | "reviewer" | "reader";
 
@@ -47,4 +48,18 @@ export async function loadReportView(db: Kysely<Database>, viewer: Viewer, repor
     transitions,
     returnReason: report.status === "returned" && returnComment ? { body: returnComment.body, authorName: returnComment.authorName, at: returnComment.createdAt } : null,
   };
+}
+
+/** The document a viewer is entitled to: staff their draft, the bureau the latest revision. */
+export async function documentForViewer(db: Kysely<Database>, viewer: Viewer, report: ReportRecord) {
+  if (perspectiveOf(viewer, report) === "staff") return report.draft;
+  const revisions = await listRevisions(db, report.id);
+  return revisions.at(-1)?.document ?? report.draft;
+}
+
+/** Loads a report within the viewer's scope, or answers 404 (audited). */
+export async function requireVisibleReport(db: Kysely<Database>, request: Request, context: unknown, viewer: Viewer, reportId: string) {
+  const report = await findVisibleReport(db, scopeOf(viewer), reportId);
+  if (!report) return notFound(request, context, viewer, `report:${reportId}`);
+  return report;
 }

@@ -14,7 +14,8 @@ import { listZipNames, looksLikeOle2, looksLikeZip } from "./zip";
 
 export type { ConvertResult } from "./flat";
 
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+import { MAX_UPLOAD_BYTES } from "./limits";
+export { MAX_UPLOAD_BYTES };
 
 const UNSUPPORTED = "不支持的文件类型，请上传 Word(.docx)、Excel(.xlsx) 或文本(.txt) 文件";
 

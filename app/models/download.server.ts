@@ -1,0 +1,11 @@
+/** File downloads with a Chinese file name that every browser accepts (RFC 6266 / 5987). */
+export function attachment(body: string | Uint8Array, fileName: string, contentType: string): Response {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return new Response(typeof body === "string" ? body : Buffer.from(body), {
+    headers: {
+      "Content-Type": contentType,
+      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

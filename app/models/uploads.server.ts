@@ -1,0 +1,46 @@
+/** Reading an uploaded report (text pasted, or a .txt/.docx/.xlsx file) into a document preview. */
+import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { convertUpload, MAX_UPLOAD_BYTES } from "~/domain/import/file";
+import { parseReportText, type ImportResult } from "~/domain/import/text";
+
+export type UploadForm = { ok: true; form: FormData } | { ok: false; error: string };
+
+/** Multipart or urlencoded form, with files held in memory up to the upload limit. */
+export async function readUploadForm(request: Request): Promise<UploadForm> {
+  const type = request.headers.get("Content-Type") ?? "";
+  try {
+    if (!type.startsWith("multipart/form-data")) return { ok: true, form: await request.formData() };
+    const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    return { ok: true, form };
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) return { ok: false, error: `文件过大（上限 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB）` };
+    return { ok: false, error: "无法读取上传的内容，请重试" };
+  }
+}
+
+export interface ParsedUpload {
+  fileName: string | null;
+  result: ImportResult;
+  /** The text the parser read (for showing source lines). */
+  lines: string[];
+}
+
+export async function parseUpload(form: FormData): Promise<{ ok: true; upload: ParsedUpload } | { ok: false; field: "file" | "text"; error: string }> {
+  const file = form.get("file");
+  const pasted = form.get("text");
+  let text: string;
+  let fileName: string | null = null;
+  if (file && typeof file !== "string" && file.size > 0) {
+    fileName = file.name.slice(0, 255);
+    const converted = await convertUpload(fileName, new Uint8Array(await file.arrayBuffer()));
+    if (!converted.ok) return { ok: false, field: "file", error: converted.error };
+    text = converted.text;
+  } else if (typeof pasted === "string" && pasted.trim()) {
+    text = pasted;
+  } else {
+    return { ok: false, field: "text", error: "请粘贴报告文本或选择要导入的文件" };
+  }
+  const result = parseReportText(text);
+  if (!result.ok) return { ok: false, field: fileName ? "file" : "text", error: result.error ?? "未能识别报告内容" };
+  return { ok: true, upload: { fileName, result, lines: text.split(/\r?\n/) } };
+}

@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireViewer } from "~/auth/guard.server";
+import { attachment } from "~/models/download.server";
+import { documentForViewer, requireVisibleReport } from "~/models/reportView.server";
+import { db } from "~/services.server";
+
+/** The report in the interchange format self-evaluation/v1. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const report = await requireVisibleReport(db(), request, context, viewer, params.reportId ?? "");
+  const document = await documentForViewer(db(), viewer, report);
+  return attachment(JSON.stringify(document, null, 2), `${report.unitName}-${report.year}-自评报告.json`, "application/json; charset=utf-8");
+}

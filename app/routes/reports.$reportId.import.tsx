@@ -1,0 +1,165 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { clientAddress, notFound, requireViewer } from "~/auth/guard.server";
+import { FormError } from "~/components/Field";
+import { fieldLabel } from "~/domain/diff";
+import { MAX_UPLOAD_BYTES } from "~/domain/import/limits";
+import { scopeOf } from "~/domain/permissions";
+import { reportDocumentSchema } from "~/domain/report";
+import { checkReport, RULES } from "~/domain/rules";
+import { isEditable } from "~/domain/workflow";
+import { findVisibleReport, saveDraft } from "~/models/reports.server";
+import { parseUpload, readUploadForm } from "~/models/uploads.server";
+import { db } from "~/services.server";
+
+async function editableReport(request: Request, context: unknown, reportId: string) {
+  const viewer = await requireViewer(request);
+  const scope = scopeOf(viewer);
+  const report = await findVisibleReport(db(), scope, reportId);
+  if (!report || !scope.staffUnitIds.includes(report.unitId)) return notFound(request, context, viewer, `report:${reportId}`);
+  if (!isEditable(report.status)) throw new Response("报告已提交，当前不能导入修改", { status: 409 });
+  return { viewer, report };
+}
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { report } = await editableReport(request, context, params.reportId ?? "");
+  return { report: { id: report.id, unitName: report.unitName, year: report.year, version: report.version } };
+}
+
+type Preview = {
+  fileName: string | null;
+  document: unknown;
+  version: number;
+  fields: Array<{ path: string; label: string; value: string; source: string | null; uncertain: boolean }>;
+  missing: Array<{ path: string; label: string }>;
+  warnings: string[];
+  flags: Array<{ rule: string; title: string; severity: string; message: string }>;
+};
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { viewer, report } = await editableReport(request, context, params.reportId ?? "");
+  const upload = await readUploadForm(request);
+  if (!upload.ok) return data({ errors: { file: upload.error } as Record<string, string>, preview: null as Preview | null }, { status: 400 });
+  const form = upload.form;
+  if (form.get("intent") === "accept") {
+    let document: unknown;
+    try {
+      document = JSON.parse(String(form.get("document") ?? ""));
+    } catch {
+      return data({ errors: { _form: "导入内容已失效，请重新导入" }, preview: null }, { status: 400 });
+    }
+    const parsed = reportDocumentSchema.safeParse(document);
+    if (!parsed.success) return data({ errors: { _form: "导入内容无效，请重新导入" }, preview: null }, { status: 400 });
+    // The imported report keeps the unit's own name and the campaign year.
+    const saved = await saveDraft(
+      db(), report,
+      { expectedVersion: Number(form.get("version")), document: { ...parsed.data, unit: { ...parsed.data.unit, name: report.unitName }, year: report.year }, explanations: report.explanations, source: "import" },
+      { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) },
+    );
+    if (!saved.ok) {
+      const message = "conflict" in saved ? "报告在您导入期间已被修改，请刷新后重新导入" : saved.invalid;
+      return data({ errors: { _form: message }, preview: null }, { status: 409 });
+    }
+    throw redirect(`/reports/${report.id}?imported=1`);
+  }
+
+  const parsed = await parseUpload(form);
+  if (!parsed.ok) return data({ errors: { [parsed.field]: parsed.error } as Record<string, string>, preview: null }, { status: 400 });
+  const { result, fileName, lines } = parsed.upload;
+  const uncertain = new Set(result.uncertain);
+  const preview: Preview = {
+    fileName,
+    document: result.document,
+    version: report.version,
+    fields: Object.entries(result.sources).map(([path, ref]) => ({
+      path, label: fieldLabel(path), value: valueAt(result.document, path), uncertain: uncertain.has(path),
+      source: ref ? `第${ref.line}行：${(lines[ref.line - 1] ?? ref.text ?? "").trim().slice(0, 80)}` : null,
+    })),
+    missing: result.missing.map((path) => ({ path, label: fieldLabel(path) })),
+    warnings: result.warnings.map((w) => w.message),
+    flags: checkReport(result.document).map((f) => ({ rule: f.rule, title: RULES.find((r) => r.id === f.rule)?.title ?? f.rule, severity: f.severity, message: f.message })),
+  };
+  return { errors: {} as Record<string, string>, preview };
+}
+
+function valueAt(doc: unknown, path: string): string {
+  let value: unknown = doc;
+  for (const key of path.replace(/\[(\d+)\]/g, ".$1").split(".")) value = value == null ? undefined : (value as Record<string, unknown>)[key];
+  if (value == null) return "—";
+  return typeof value === "object" ? JSON.stringify(value).slice(0, 80) : String(value);
+}
+
+const SEVERITY = { error: "错误", warning: "提示", info: "信息" } as Record<string, string>;
+
+export default function ImportReport() {
+  const { report } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [fileError, setFileError] = useState<string | null>(null);
+  const errors: Record<string, string> = result?.errors ?? {};
+  const preview = result?.preview;
+  return (
+    <>
+      <p><Link to={`/reports/${report.id}`}>← 返回报告</Link></p>
+      <h1>导入报告 · {report.unitName} {report.year}年度</h1>
+      <FormError message={errors._form} />
+      {!preview ? (
+        <Form method="post" encType="multipart/form-data" className="card" onSubmit={(e) => { if (fileError) e.preventDefault(); }}>
+          <input type="hidden" name="intent" value="preview" />
+          <div className="field">
+            <label htmlFor="import-file">选择文件（.txt、.docx、.xlsx，最大 {MAX_UPLOAD_BYTES / 1024 / 1024} MB）</label>
+            <input id="import-file" type="file" name="file" accept=".txt,.docx,.xlsx,text/plain"
+              aria-invalid={errors.file || fileError ? true : undefined}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                setFileError(file && file.size > MAX_UPLOAD_BYTES ? `文件过大（${(file.size / 1024 / 1024).toFixed(1)} MB），上限 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB` : null);
+              }} />
+            {fileError || errors.file ? <span className="field-error" role="alert">{fileError ?? errors.file}</span> : null}
+          </div>
+          <div className="field">
+            <label htmlFor="import-text">或粘贴报告全文</label>
+            <textarea id="import-text" name="text" rows={12} aria-invalid={errors.text ? true : undefined} />
+            {errors.text ? <span className="field-error" role="alert">{errors.text}</span> : null}
+          </div>
+          <button type="submit" disabled={navigation.state !== "idle"}>{navigation.state !== "idle" ? "正在识别…" : "识别并预览"}</button>
+        </Form>
+      ) : (
+        <>
+          <section className="card">
+            <h2>识别结果{preview.fileName ? `（${preview.fileName}）` : ""}</h2>
+            <p>共识别 {preview.fields.length} 项；{preview.missing.length ? <strong className="sev-error">缺少 {preview.missing.length} 项必填内容</strong> : "必填内容齐全"}；
+              {preview.fields.filter((f) => f.uncertain).length} 项为推断值（请核对）。</p>
+            {preview.missing.length ? <p className="sev-error">缺少：{preview.missing.map((m) => m.label).join("、")}</p> : null}
+            {preview.warnings.map((w) => <p key={w} className="sev-warning">{w}</p>)}
+            <Form method="post">
+              <input type="hidden" name="intent" value="accept" />
+              <input type="hidden" name="version" value={preview.version} />
+              <input type="hidden" name="document" value={JSON.stringify(preview.document)} />
+              <button type="submit">接受并保存到草稿</button>{" "}
+              <Link to={`/reports/${report.id}/import`} reloadDocument className="button secondary">取消</Link>
+            </Form>
+          </section>
+          {preview.flags.length ? (
+            <section className="card">
+              <h2>导入后将出现的问题（{preview.flags.length}）</h2>
+              <ul>{preview.flags.map((f, i) => <li key={i} className={`sev-${f.severity}`}>[{SEVERITY[f.severity]}] {f.title}：{f.message}</li>)}</ul>
+            </section>
+          ) : null}
+          <table className="data import-preview">
+            <thead><tr><th>字段</th><th>识别值</th><th>来源</th></tr></thead>
+            <tbody>
+              {preview.fields.map((f) => (
+                <tr key={f.path} data-path={f.path} className={f.uncertain ? "uncertain" : ""}>
+                  <td>{f.label}{f.uncertain ? <span className="tag"> 推断</span> : null}</td>
+                  <td>{f.value}</td>
+                  <td className="muted">{f.source ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
