@@ -123,31 +123,100 @@ export async function campaignSettings(db: Kysely<Database>, countyId: string, y
 
 /** What cross-report rules need: campaign settings, last year's score, the county's numbers. */
 export async function loadRuleContext(db: Kysely<Database>, report: { countyId: string; unitId: string; year: number; id: string }): Promise<RuleContext & { deadline: number | null }> {
-  const { settings, deadline } = await campaignSettings(db, report.countyId, report.year);
-  const previous = await db
+  const [{ settings, deadline }, peers, previous] = await Promise.all([
+    campaignSettings(db, report.countyId, report.year),
+    countyPeers(db, report.countyId, report.year),
+    previousScores(db, report.countyId, report.year - 1),
+  ]);
+  return { settings, deadline, ...crossContext(peers, previous, report) };
+}
+
+interface Peer {
+  reportId: string;
+  executionRate: number | null;
+  selfScore: number | null;
+}
+
+/** The county's counted (submitted or approved) reports of a year. */
+export async function countyPeers(db: Kysely<Database>, countyId: string, year: number): Promise<Peer[]> {
+  const rows = await db
     .selectFrom("report_metrics")
-    .select("self_score")
-    .where("unit_id", "=", report.unitId)
-    .where("year", "=", report.year - 1)
+    .select(["report_id", "execution_rate", "self_score"])
+    .where("county_id", "=", countyId)
+    .where("year", "=", year)
     .where("status", "in", ["submitted", "approved"])
-    .executeTakeFirst();
-  const county = await db
-    .selectFrom("report_metrics")
-    .select(["execution_rate", "self_score"])
-    .where("county_id", "=", report.countyId)
-    .where("year", "=", report.year)
-    .where("status", "in", ["submitted", "approved"])
-    .where("report_id", "!=", report.id)
     .execute();
-  const executionRates = county.map((r) => r.execution_rate).filter((v): v is number => v != null).map((v) => v * 100);
-  const selfScores = county.map((r) => r.self_score).filter((v): v is number => v != null);
+  return rows.map((r) => ({ reportId: r.report_id, executionRate: r.execution_rate, selfScore: r.self_score }));
+}
+
+/** Last year's counted self scores by unit, as the report wrote them. */
+export async function previousScores(db: Kysely<Database>, countyId: string, year: number): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom("reports")
+    .select(["unit_id", "draft"])
+    .where("county_id", "=", countyId)
+    .where("year", "=", year)
+    .where("status", "in", ["submitted", "approved"])
+    .execute();
+  const scores = new Map<string, string>();
+  for (const r of rows) {
+    const score = fromJson<ReportDocument>(r.draft, emptyReport()).selfScore;
+    if (score) scores.set(r.unit_id, score);
+  }
+  return scores;
+}
+
+/** Robust statistics need a crowd: below 8 peers, COUNTY_OUTLIER stays silent. */
+const MIN_PEERS = 8;
+
+export function crossContext(peers: Peer[], previous: Map<string, string>, report: { id: string; unitId: string }): Pick<RuleContext, "previousSelfScore" | "county"> {
+  const others = peers.filter((p) => p.reportId !== report.id);
+  const executionRates = others.map((p) => p.executionRate).filter((v): v is number => v != null).map((v) => v * 100);
+  const selfScores = others.map((p) => p.selfScore).filter((v): v is number => v != null);
   return {
-    settings,
-    deadline,
-    previousSelfScore: previous?.self_score != null ? String(previous.self_score) : null,
-    // Robust statistics need a crowd: below 8 peers, COUNTY_OUTLIER stays silent.
-    county: executionRates.length >= 8 ? { executionRates, selfScores } : undefined,
+    previousSelfScore: previous.get(report.unitId) ?? null,
+    county: executionRates.length >= MIN_PEERS ? { executionRates, selfScores } : undefined,
   };
+}
+
+const CROSS_RULES = ["SCORE_JUMP", "COUNTY_OUTLIER"];
+
+/**
+ * Cross-report flags depend on the county's other reports and on last year's: when a report
+ * enters or leaves the counted set, they are recomputed for the county-year and the next
+ * year, rewriting only the reports whose cross-report flags changed.
+ */
+export async function refreshCrossReportFlags(trx: Transaction<Database> | Kysely<Database>, countyId: string, year: number) {
+  for (const y of [year, year + 1]) {
+    const reports = await trx.selectFrom("reports").select(["id", "unit_id", "draft"]).where("county_id", "=", countyId).where("year", "=", y).execute();
+    if (!reports.length) continue;
+    const [{ settings }, peers, previous, existing] = await Promise.all([
+      campaignSettings(trx, countyId, y),
+      countyPeers(trx, countyId, y),
+      previousScores(trx, countyId, y - 1),
+      trx.selectFrom("report_flags").select(["report_id", "rule", "path", "message", "severity"]).where("county_id", "=", countyId).where("year", "=", y).where("rule", "in", CROSS_RULES).execute(),
+    ]);
+    const key = (f: { rule: string; path: string; message: string }) => `${f.rule}|${f.path}|${f.message}`;
+    for (const report of reports) {
+      const doc = fromJson<ReportDocument>(report.draft, emptyReport());
+      const ctx = { settings, ...crossContext(peers, previous, { id: report.id, unitId: report.unit_id }) };
+      const fresh = checkReport(doc, ctx).filter((f) => CROSS_RULES.includes(f.rule));
+      const stored = existing.filter((f) => f.report_id === report.id);
+      const same = fresh.length === stored.length && fresh.map(key).sort().join("\n") === stored.map(key).sort().join("\n");
+      if (same) continue;
+      await trx.deleteFrom("report_flags").where("report_id", "=", report.id).where("rule", "in", CROSS_RULES).execute();
+      if (fresh.length) {
+        await trx.insertInto("report_flags").values(fresh.map((f) => ({
+          id: newId(), report_id: report.id, county_id: countyId, year: y, rule: f.rule, severity: f.severity, path: f.path.slice(0, 200),
+          message: f.message.slice(0, 1000), flag_values: toJson(f.values), explanation: null,
+        }))).execute();
+      }
+      const infoDelta = fresh.filter((f) => f.severity === "info").length - stored.filter((f) => f.severity === "info").length;
+      if (infoDelta) {
+        await trx.updateTable("report_metrics").set((eb) => ({ infos: eb("infos", "+", infoDelta) })).where("report_id", "=", report.id).execute();
+      }
+    }
+  }
 }
 
 // ——— derived rows ————————————————————————————————————————————————————————————————
@@ -373,6 +442,7 @@ export async function applyTransition(
       ...report, status: decision.to, submittedAt,
       late: submittedAt != null && ctx.deadline != null && submittedAt > ctx.deadline,
     }, state, explanations, ctx.settings);
+    await refreshCrossReportFlags(trx, report.countyId, report.year);
     await appendAudit(trx, {
       actorUserId: actor.userId, actorName: actor.name, action: `report.${input.transition}`, entityType: "report", entityId: report.id,
       countyId: report.countyId, fromState: status, toState: decision.to, detail: { version, revision, reason }, address: actor.address,

@@ -1,0 +1,2 @@
+export { ReportForm, ReportFormView, conflictMessage } from "./ReportForm";
+export type { ReportFormProps, ReportFormPost, ReportFormViewProps, SaveResult, ServerResult } from "./ReportForm";

@@ -1,0 +1,113 @@
+/**
+ * Numbers as Chinese reports write them → interchange-format strings.
+ * Pure; every regex here is linear (no nested unbounded quantifiers) because imports
+ * run on untrusted text.
+ */
+import { Decimal, canonical, yuanToWan } from "~/domain/money";
+
+/** A plain decimal number after `normalizeNumerals`; the lookbehind keeps scans linear. */
+export const NUMBER = String.raw`(?<![\d.])(-?\d+(?:\.\d+)?)`;
+/** Money units the narrative uses; 万元 is the interchange unit. */
+export const MONEY_UNIT = String.raw`\s*(万元|亿元|元)`;
+
+/** More integer digits than any real amount: treated as garbage, not as a number. */
+const MAX_INTEGER_DIGITS = 15;
+const MAX_FRACTION_DIGITS = 10;
+/** The schema's cap on counts (headcounts, project counts). */
+export const MAX_COUNT = 10_000_000;
+
+const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
+/** Most lines hold no number at all: skip the rewriting passes for them. */
+const NUMERAL_HINT = /[\d\uFF10-\uFF19％]/;
+
+/**
+ * Fold the ways numbers get written into plain ASCII so one set of patterns reads them all:
+ * full-width digits and ％ ． －, and thousands separators (1,286.40 → 1286.40). A full-width
+ * comma only counts as a separator before a decimal point or 元, because "3，200人" is more
+ * often a list than a number. Other text (Chinese punctuation) is left alone.
+ */
+export function normalizeNumerals(text: string): string {
+  if (!NUMERAL_HINT.test(text)) return text;
+  return text
+    .replace(FULL_WIDTH_DIGIT, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/％/g, "%")
+    .replace(/(\d)．(?=\d)/g, "$1.")
+    .replace(/[－−﹣](?=\d)/g, "-")
+    .replace(/(?<![\d.])(\d{1,3})((?:,\d{3})+)(?!\d)/g, (_m, head: string, groups: string) => head + groups.replace(/,/g, ""))
+    .replace(/(?<![\d.])(\d{1,3})((?:，\d{3})+)(?=\.\d|\s*万?元)/g, (_m, head: string, groups: string) => head + groups.replace(/，/g, ""));
+}
+
+/**
+ * A decimal string as written, made safe for the schema: leading zeros and a negative zero
+ * dropped, trailing zeros kept (they carry the stated precision). Null for garbage or absurd
+ * magnitudes.
+ */
+export function cleanDecimal(raw: string): string | null {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(raw.trim());
+  if (!m) return null;
+  const [, sign, intPart, frac] = m;
+  const digits = intPart.replace(/^0+(?=\d)/, "");
+  if (digits.length > MAX_INTEGER_DIGITS || (frac ?? "").length > MAX_FRACTION_DIGITS) return null;
+  const body = frac === undefined ? digits : `${digits}.${frac}`;
+  const isZero = /^[0.]+$/.test(body);
+  return sign && !isZero ? `-${body}` : body;
+}
+
+/** An amount with its unit → 万元 decimal string (元 and 亿元 converted exactly). */
+export function toWan(number: string, unit: string): string | null {
+  const value = cleanDecimal(number);
+  if (value === null) return null;
+  if (unit === "元") return yuanToWan(value);
+  if (unit === "亿元") return canonical(new Decimal(value).times(10_000));
+  return value;
+}
+
+/** A non-negative integer count ("24" → 24); null beyond the schema's cap. */
+export function toCount(raw: string): number | null {
+  if (!/^\d{1,9}$/.test(raw)) return null;
+  const n = Number(raw);
+  return n <= MAX_COUNT ? n : null;
+}
+
+/**
+ * The number in a table cell such as "20%", "１０分", "1,286.40", " 98 " → decimal string.
+ * Null when the cell holds anything else (text, two numbers, garbage).
+ */
+export function cellNumber(cell: string): string | null {
+  const text = normalizeNumerals(cell).replace(/\s+/g, "");
+  const m = /^(-?\d+(?:\.\d+)?)(?:%|分|万元|元)?$/.exec(text);
+  return m ? cleanDecimal(m[1]) : null;
+}
+
+/** Number of decimals beyond what 万元 storage keeps (6); callers warn. */
+export function exceedsStoragePrecision(wan: string): boolean {
+  const dot = wan.indexOf(".");
+  return dot >= 0 && wan.length - dot - 1 > 6;
+}
+
+const NATURE_SYNONYMS: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
+  ["≥", ["≥", "≧", "⩾", ">=", "大于等于", "大于或等于", "不低于", "不少于", "不小于"]],
+  ["≤", ["≤", "≦", "⩽", "<=", "小于等于", "小于或等于", "不高于", "不超过", "不大于", "不多于"]],
+  ["=", ["=", "==", "等于"]],
+  ["定性", ["定性"]],
+];
+
+/**
+ * 指标性质 → ≥ ≤ = 定性. Unknown natures (满意率, 大于) are returned as written so the rules
+ * engine can raise NATURE_INVALID instead of the import guessing.
+ */
+export function normalizeNature(raw: string): string {
+  const written = raw.trim();
+  const folded = written.replace(/＞/g, ">").replace(/＜/g, "<").replace(/＝/g, "=").replace(/\s+/g, "");
+  for (const [nature, synonyms] of NATURE_SYNONYMS) {
+    if (synonyms.includes(folded)) return nature;
+  }
+  return written;
+}
+
+/** A comparator written in front of a target ("≥98", "不低于95") → [nature, rest]. */
+export function splitLeadingComparator(raw: string): [string, string] | null {
+  const m = /^(≥|≧|≤|≦|>=|<=|＞＝|＜＝|＞=|＜=|>＝|<＝|大于等于|小于等于|不低于|不高于|不少于|不超过|=|＝)\s*(.+)$/.exec(raw.trim());
+  if (!m) return null;
+  return [normalizeNature(m[1]), m[2].trim()];
+}

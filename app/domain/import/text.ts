@@ -1,0 +1,200 @@
+/**
+ * Text import: the report as text extracted from its Word file (narrative paragraphs, then the
+ * self-evaluation table flattened one cell per line) → a `self-evaluation/v1` document, with
+ * where each value came from, what was guessed and what is missing. Pure and total: any input
+ * gives a result, never an exception.
+ */
+import { emptyReport, reportDocumentSchema, type ReportDocument } from "~/domain/report";
+import { tokenize, type TextLine } from "./cells";
+import { ImportContext, type ImportWarning, type SourceRef } from "./context";
+import { extractExpenditureLines, hasFunctionCodes } from "./expenditure";
+import {
+  extractBudgetManagement,
+  extractCarryover,
+  extractExpenditureTotal,
+  extractIncome,
+  extractProjects,
+  extractSelfAssessment,
+  extractStaffing,
+  readTitle,
+  unitNameFromBasicInfo,
+  unitNameStated,
+  yearMentioned,
+} from "./narrative";
+import { normalizeNumerals } from "./numbers";
+import { sectionText, splitSections, type Outline } from "./sections";
+import { extractTable, type TableFacts } from "./table";
+
+export type { ImportWarning, SourceRef } from "./context";
+
+export interface ImportResult {
+  /** False only when nothing recognisable as a report was found. */
+  ok: boolean;
+  /** Always present; emptyReport() when !ok. */
+  document: ReportDocument;
+  /** Document path (e.g. "targets.indicators[4].score") → where its value came from. */
+  sources: Record<string, SourceRef>;
+  /** Paths whose value was guessed or implied (e.g. a budget implied by 完成预算100%). */
+  uncertain: string[];
+  /** Required paths not found. */
+  missing: string[];
+  warnings: ImportWarning[];
+  /** Narrative sections by title (一、… level), as written; kept out of the document. */
+  narrative: Record<string, string>;
+  /** Chinese message when !ok. */
+  error?: string;
+}
+
+/** Larger than any real report's text: most likely the wrong file, and bounds the work. */
+export const MAX_INPUT_BYTES = 2 * 1024 * 1024;
+
+export const REQUIRED_PATHS = [
+  "unit.name",
+  "year",
+  "income.initialBudget",
+  "income.adjustedBudget",
+  "income.total",
+  "expenditure.total",
+  "expenditure.lines",
+  "selfScore",
+  "targets.indicators",
+] as const;
+
+/** Prefix of the error when the extracted document fails its own schema: a parser bug. */
+export const SCHEMA_FAILURE = "导入结果未通过格式校验";
+
+export function parseReportText(input: string): ImportResult {
+  if (typeof input !== "string") return failure("没有可导入的文本");
+  if (utf8Length(input, MAX_INPUT_BYTES) > MAX_INPUT_BYTES) {
+    return failure("文件过大（超过2MB），请确认选择的是绩效自评报告");
+  }
+  const lines = input.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  const ctx = new ImportContext(lines);
+  const { tables, outside } = tokenize(lines);
+  // Numbers are read from normalised text; text values and SourceRefs keep the input as written.
+  const paragraphs: TextLine[] = outside.map((l) => ({ line: l.line, text: normalizeNumerals(l.text) }));
+  const outline = splitSections(paragraphs);
+  const withoutCodes = paragraphs.filter((p) => !hasFunctionCodes(p.text));
+
+  const facts = extractTable(ctx, tables);
+  extractStaffing(ctx, paragraphs);
+  extractIncome(ctx, withoutCodes);
+  extractExpenditureTotal(ctx, withoutCodes);
+  extractExpenditureLines(ctx, paragraphs);
+  extractCarryover(ctx, paragraphs);
+  extractBudgetManagement(ctx, withoutCodes, outline);
+  extractProjects(ctx, paragraphs);
+  extractSelfAssessment(ctx, paragraphs);
+  if (!ctx.has("selfScore") && facts.totalScore) {
+    ctx.document.selfScore = facts.totalScore.value;
+    ctx.record("selfScore", facts.totalScore.line, { text: facts.totalScore.text });
+  }
+  readUnitAndYear(ctx, outline, paragraphs, facts);
+
+  // The unit's name and a year alone do not make a report.
+  const figures = Object.keys(ctx.sources).filter((path) => path !== "unit.name" && path !== "year");
+  if (figures.length === 0) return failure("未识别出绩效自评报告的内容（如收支金额、自评得分、绩效指标），请确认文件是否正确");
+
+  const checked = reportDocumentSchema.safeParse(ctx.document);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return failure(`${SCHEMA_FAILURE}：${issue ? `${issue.path.join(".")} ${issue.message}` : ""}`);
+  }
+  return {
+    ok: true,
+    document: ctx.document,
+    sources: ctx.sources,
+    uncertain: ctx.uncertain,
+    missing: missingPaths(ctx.document),
+    warnings: ctx.warnings,
+    narrative: narrativeSections(outline, (line) => ctx.lineText(line)),
+  };
+}
+
+function readUnitAndYear(ctx: ImportContext, outline: Outline, paragraphs: ReadonlyArray<TextLine>, facts: TableFacts): void {
+  const title = readTitle(outline.preamble);
+  const normalised = new Map(paragraphs.map((p) => [p.line, p.text]));
+  const name =
+    (title?.unitName ? { value: title.unitName, line: title.line } : null) ??
+    unitNameFromBasicInfo(outline, (line) => normalised.get(line) ?? "") ??
+    unitNameStated(paragraphs);
+  if (name) {
+    ctx.document.unit.name = ctx.clip(name.value, 200, "unit.name");
+    ctx.record("unit.name", name.line);
+  } else if (facts.unitName) {
+    // The table's 部门名称 is often a short form (总工会): take it, but say so.
+    ctx.document.unit.name = ctx.clip(facts.unitName.value, 200, "unit.name");
+    ctx.record("unit.name", facts.unitName.line, { guessed: true, text: facts.unitName.value });
+  }
+
+  if (title?.year) {
+    ctx.document.year = title.year;
+    ctx.record("year", title.line);
+  } else if (facts.year) {
+    ctx.document.year = facts.year.value;
+    ctx.record("year", facts.year.line, { text: facts.year.text });
+  } else {
+    // Any year the narrative mentions is probably, not certainly, the report's.
+    const mentioned = yearMentioned(paragraphs);
+    if (mentioned) {
+      ctx.document.year = mentioned.value;
+      ctx.record("year", mentioned.line, { guessed: true });
+    }
+  }
+}
+
+/** Real reports have four or five parts; past this the "sections" are noise, not narrative. */
+const MAX_NARRATIVE_SECTIONS = 50;
+
+function narrativeSections(outline: Outline, lineText: (line: number) => string): Record<string, string> {
+  const narrative: Record<string, string> = {};
+  const seen = new Map<string, number>();
+  for (const section of outline.sections.slice(0, MAX_NARRATIVE_SECTIONS)) {
+    const base = (section.heading.title || `${section.heading.marker}、`).slice(0, 190);
+    // A repeated title gets a number: 存在问题, 存在问题（2）.
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    narrative[count === 1 ? base : `${base}（${count}）`] = sectionText(section, lineText).slice(0, 50_000);
+  }
+  return narrative;
+}
+
+function missingPaths(doc: ReportDocument): string[] {
+  const absent: Record<(typeof REQUIRED_PATHS)[number], boolean> = {
+    "unit.name": doc.unit.name.trim() === "",
+    year: doc.year === null,
+    "income.initialBudget": doc.income.initialBudget === null,
+    "income.adjustedBudget": doc.income.adjustedBudget === null,
+    "income.total": doc.income.total === null,
+    "expenditure.total": doc.expenditure.total === null,
+    "expenditure.lines": doc.expenditure.lines.length === 0,
+    selfScore: doc.selfScore === null,
+    "targets.indicators": !doc.targets.indicators.some((i) => i.weightPct !== null && i.score !== null),
+  };
+  return REQUIRED_PATHS.filter((path) => absent[path]);
+}
+
+function failure(error: string): ImportResult {
+  return {
+    ok: false,
+    document: emptyReport(),
+    sources: {},
+    uncertain: [],
+    missing: [...REQUIRED_PATHS],
+    warnings: [],
+    narrative: {},
+    error,
+  };
+}
+
+/** UTF-8 size of `text`, counting no further than just past `limit`. */
+function utf8Length(text: string, limit: number): number {
+  if (text.length > limit) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
+    const code = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes: 2 for each half.
+    bytes += code < 0x80 ? 1 : code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
+  }
+  return bytes;
+}
