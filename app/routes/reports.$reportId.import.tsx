@@ -5,6 +5,7 @@ import { clientAddress, notFound, requireViewer } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
 import { fieldLabel } from "~/domain/diff";
 import { MAX_UPLOAD_BYTES } from "~/domain/import/limits";
+import { foundSections, IMPORT_SECTIONS, mergeImport, type ImportSection } from "~/domain/import/merge";
 import { scopeOf } from "~/domain/permissions";
 import { reportDocumentSchema } from "~/domain/report";
 import { checkReport, RULES } from "~/domain/rules";
@@ -29,6 +30,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 type Preview = {
   fileName: string | null;
+  sections: string[];
   document: unknown;
   version: number;
   fields: Array<{ path: string; label: string; value: string; source: string | null; uncertain: boolean }>;
@@ -50,11 +52,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return data({ errors: { _form: "导入内容已失效，请重新导入" }, preview: null }, { status: 400 });
     }
     const parsed = reportDocumentSchema.safeParse(document);
-    if (!parsed.success) return data({ errors: { _form: "导入内容无效，请重新导入" }, preview: null }, { status: 400 });
-    // The imported report keeps the unit's own name and the campaign year.
+    const sections = String(form.get("sections") ?? "").split(",").filter((s): s is ImportSection => (IMPORT_SECTIONS as readonly string[]).includes(s));
+    if (!parsed.success || !sections.length) return data({ errors: { _form: "导入内容无效，请重新导入" }, preview: null }, { status: 400 });
+    // Found sections replace the draft's; the unit and the year stay the report's own.
+    const merged = { ...mergeImport(report.draft, parsed.data, sections), unit: report.draft.unit.name ? report.draft.unit : { name: report.unitName }, year: report.year };
     const saved = await saveDraft(
       db(), report,
-      { expectedVersion: Number(form.get("version")), document: { ...parsed.data, unit: { ...parsed.data.unit, name: report.unitName }, year: report.year }, explanations: report.explanations, source: "import" },
+      { expectedVersion: Number(form.get("version")), document: merged, explanations: report.explanations, source: "import" },
       { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) },
     );
     if (!saved.ok) {
@@ -68,8 +72,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ errors: { [parsed.field]: parsed.error } as Record<string, string>, preview: null }, { status: 400 });
   const { result, fileName, lines } = parsed.upload;
   const uncertain = new Set(result.uncertain);
+  const sections = foundSections(Object.keys(result.sources));
+  if (!sections.length) return data({ errors: { [fileName ? "file" : "text"]: "未能从中识别出报告的任何部分" } as Record<string, string>, preview: null as Preview | null }, { status: 400 });
   const preview: Preview = {
     fileName,
+    sections,
     document: result.document,
     version: report.version,
     fields: Object.entries(result.sources).map(([path, ref]) => ({
@@ -89,6 +96,11 @@ function valueAt(doc: unknown, path: string): string {
   if (value == null) return "—";
   return typeof value === "object" ? JSON.stringify(value).slice(0, 80) : String(value);
 }
+
+const SECTION_LABELS: Record<string, string> = {
+  staffing: "人员情况", income: "收入", expenditure: "支出", carryover: "结转结余", budgetManagement: "预算管理", projects: "项目情况",
+  selfScore: "自评得分", selfGrade: "自评等级", targets: "绩效目标自评表", narrative: "文字说明",
+};
 
 const SEVERITY = { error: "错误", warning: "提示", info: "信息" } as Record<string, string>;
 
@@ -136,6 +148,8 @@ export default function ImportReport() {
               <input type="hidden" name="intent" value="accept" />
               <input type="hidden" name="version" value={preview.version} />
               <input type="hidden" name="document" value={JSON.stringify(preview.document)} />
+              <input type="hidden" name="sections" value={preview.sections.join(",")} />
+              <p className="muted">将更新：{preview.sections.map((s) => SECTION_LABELS[s] ?? s).join("、")}；其余内容保持不变。</p>
               <button type="submit">接受并保存到草稿</button>{" "}
               <Link to={`/reports/${report.id}/import`} reloadDocument className="button secondary">取消</Link>
             </Form>
