@@ -7,6 +7,11 @@
 import { sql, type Kysely } from "kysely";
 import { toNumber } from "#db/codecs";
 import type { Database } from "#db/schema";
+import { z } from "zod";
+import { scopeOf, type Viewer } from "~/domain/permissions";
+import { listCampaigns } from "./campaigns.server";
+import { latestReportedYear } from "./queue.server";
+import { countyIdsOf, listCounties } from "./units.server";
 
 export interface DashboardFilters {
   countyIds: string[];
@@ -175,4 +180,109 @@ export async function yearTrend(db: Kysely<Database>, f: Omit<DashboardFilters, 
       deviatingUnits: toNumber(r.deviating),
     };
   });
+}
+
+export interface DashboardView {
+  headline: Awaited<ReturnType<typeof headline>>;
+  data: import("~/charts/dashboard").DashboardData;
+  /** Drill-down target per plotted id: a report (unit view) or a county (city view). */
+  links: Record<string, string>;
+}
+
+const STATUS_NAMES: Record<string, string> = { not_started: "未填报", draft: "草稿", submitted: "已提交", returned: "已退回", approved: "已通过" };
+
+/**
+ * Everything the dashboard shows for a filter. `byCounty` compares counties (a city bureau's
+ * view) instead of units.
+ */
+export async function loadDashboard(
+  db: Kysely<Database>,
+  f: DashboardFilters,
+  options: { byCounty: boolean; deviationPct: number; executionPct: number; deadline: number | null },
+): Promise<DashboardView> {
+  const threshold = options.deviationPct / 100;
+  const [head, grades, flags, classes, submissions, trend, statuses] = await Promise.all([
+    headline(db, f, threshold),
+    gradeCounts(db, f),
+    flagCounts(db, f),
+    classAmounts(db, f),
+    submissionsByDay(db, f),
+    yearTrend(db, f, threshold),
+    metrics(db, f).select(["m.status", (eb) => eb.fn.countAll().as("n")]).groupBy("m.status").execute(),
+  ]);
+  const links: Record<string, string> = {};
+  let units: DashboardView["data"]["units"];
+  if (options.byCounty) {
+    const rows = await countyRows(db, f, threshold);
+    units = rows.map((r) => ({ id: r.countyId, name: r.countyName, executionRatePct: r.executionRatePct, deviationPct: r.deviationPct, initialBudgetWan: r.initialBudgetWan, selfScore: r.averageScore, formulaScore: r.averageFormulaScore }));
+    for (const r of rows) links[r.countyId] = `/dashboard?year=${f.year}&county=${r.countyId}`;
+  } else {
+    const rows = await unitRows(db, f);
+    units = rows.map((r) => ({ id: r.reportId, name: r.unitName, executionRatePct: r.executionRatePct, deviationPct: r.deviationPct, initialBudgetWan: r.initialBudgetWan, selfScore: r.selfScore, formulaScore: r.formulaScore }));
+    for (const r of rows) links[r.reportId] = `/reports/${r.reportId}`;
+  }
+  const counts = Object.fromEntries(statuses.map((s) => [s.status, toNumber(s.n as number)]));
+  const started = Object.values(counts).reduce((a, b) => a + b, 0);
+  const statusRows = [
+    { key: "not_started", count: Math.max(0, head.units - started) },
+    ...["draft", "submitted", "returned", "approved"].map((key) => ({ key, count: counts[key] ?? 0 })),
+  ].map((s) => ({ ...s, status: STATUS_NAMES[s.key] }));
+  return {
+    headline: head,
+    links,
+    data: {
+      units, grades, flags, classes, submissions, trend, statuses: statusRows,
+      deadline: options.deadline == null ? null : new Date(options.deadline + 8 * 3_600_000).toISOString().slice(0, 10),
+      totalUnits: head.units, deviationPct: options.deviationPct, executionPct: options.executionPct,
+    },
+  };
+}
+
+const pageFilterSchema = z.object({
+  year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+  county: z.string().max(40).optional().catch(undefined),
+  unitKind: z.string().max(32).optional().catch(undefined),
+  functionClass: z.string().regex(/^\d{3}$/).optional().catch(undefined),
+  status: z.enum(["submitted", "approved"]).optional().catch(undefined),
+});
+
+/** The dashboard for a viewer and the page's query string (shared by the page and its downloads). */
+export async function dashboardPage(db: Kysely<Database>, viewer: Viewer, search: URLSearchParams) {
+  const allCountyIds = countyIdsOf(scopeOf(viewer));
+  const params = pageFilterSchema.parse(Object.fromEntries(search));
+  const [counties, campaigns] = await Promise.all([listCounties(db, allCountyIds), listCampaigns(db, allCountyIds)]);
+  // A county filter outside the viewer's scope simply matches nothing.
+  const countyIds = params.county ? allCountyIds.filter((id) => id === params.county) : allCountyIds;
+  const years = [...new Set(campaigns.map((c) => c.year))].sort((a, b) => b - a);
+  const year = params.year ?? (await latestReportedYear(db, countyIds)) ?? years[0] ?? new Date().getFullYear() - 1;
+  const campaign = campaigns.find((c) => countyIds.includes(c.countyId) && c.year === year);
+  const byCounty = countyIds.length > 1;
+  const view = await loadDashboard(
+    db,
+    { countyIds, year, unitKind: params.unitKind || undefined, functionClass: params.functionClass || undefined, status: params.status },
+    { byCounty, deviationPct: campaign?.settings.deviationPct ?? 10, executionPct: campaign?.settings.executionPct ?? 90, deadline: byCounty ? null : campaign?.deadline ?? null },
+  );
+  return {
+    year, years, byCounty, params, countyIds,
+    counties: counties.map((c) => ({ id: c.id, name: c.name })),
+    scopeName: byCounty ? `${counties.length} 个县区` : counties.find((c) => countyIds.includes(c.id))?.name ?? "",
+    headline: view.headline, data: view.data, links: view.links,
+  };
+}
+
+/** The drill-down list behind a chart element: counted reports matching the filter. */
+export async function drillDownRows(db: Kysely<Database>, f: DashboardFilters & { grade?: string; rule?: string }) {
+  let q = counted(db, f)
+    .innerJoin("counties as c", "c.id", "m.county_id")
+    .select(["m.report_id", "m.unit_name", "c.name as county_name", "m.status", "m.execution_rate", "m.deviation", "m.self_score", "m.grade", "m.errors", "m.warnings", "m.expenditure_fen"]);
+  if (f.grade) q = q.where("m.grade", "=", f.grade);
+  if (f.rule) {
+    const rule = f.rule;
+    q = q.where((eb) => eb.exists(eb.selectFrom("report_flags as fl").select("fl.id").whereRef("fl.report_id", "=", "m.report_id").where("fl.rule", "=", rule)));
+  }
+  const rows = await q.orderBy("m.unit_name").limit(5000).execute();
+  return rows.map((r) => ({
+    reportId: r.report_id, unitName: r.unit_name, countyName: r.county_name, status: r.status, executionRate: r.execution_rate, deviation: r.deviation,
+    selfScore: r.self_score, grade: r.grade, errors: Number(r.errors), warnings: Number(r.warnings), expenditureWan: r.expenditure_fen == null ? null : fenToWan(r.expenditure_fen),
+  }));
 }

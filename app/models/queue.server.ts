@@ -118,3 +118,15 @@ export async function unitsNotSubmitted(db: Kysely<Database>, countyIds: string[
     .execute();
   return rows.map((r) => ({ unitId: r.id, unitName: r.name, code: r.code, status: (r.status ?? null) as ReportStatus | null }));
 }
+
+/** The latest year in which any report of the counties was submitted: the default year of the bureau's pages. */
+export async function latestReportedYear(db: Kysely<Database>, countyIds: string[]): Promise<number | null> {
+  if (!countyIds.length) return null;
+  const row = await db
+    .selectFrom("report_metrics")
+    .select((eb) => eb.fn.max("year").as("year"))
+    .where("county_id", "in", countyIds)
+    .where("status", "!=", "draft")
+    .executeTakeFirst();
+  return row?.year == null ? null : Number(row.year);
+}

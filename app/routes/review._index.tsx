@@ -9,7 +9,7 @@ import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
 import { UNIT_KINDS } from "~/domain/units";
 import { STATUS_LABELS } from "~/domain/workflow";
 import { listCampaigns } from "~/models/campaigns.server";
-import { decodeCursor, queuePage, statusCounts, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
+import { decodeCursor, latestReportedYear, queuePage, statusCounts, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
 import { applyTransition, findVisibleReport } from "~/models/reports.server";
 import { db } from "~/services.server";
 
@@ -31,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const campaigns = await listCampaigns(db(), countyIds);
   const years = [...new Set(campaigns.map((c) => c.year))].sort((a, b) => b - a);
-  const year = params.year ?? years.find((y) => y < new Date().getFullYear()) ?? years[0] ?? new Date().getFullYear() - 1;
+  const year = params.year ?? (await latestReportedYear(db(), countyIds)) ?? years[0] ?? new Date().getFullYear() - 1;
   const filters: QueueFilters = {
     year, status: params.status ?? "submitted", rule: params.rule || undefined, severity: params.severity, unitKind: params.unitKind || undefined,
     functionClass: params.functionClass || undefined, late: params.late === "1", clean: params.clean === "1",

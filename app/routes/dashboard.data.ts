@@ -1,0 +1,35 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import ExcelJS from "exceljs";
+import { requireRole } from "~/auth/guard.server";
+import { buildChart, CHARTS, chartTable, type ChartId } from "~/charts/dashboard";
+import { cachedChartSvg } from "~/charts/svgCache.server";
+import { attachment } from "~/models/download.server";
+import { dashboardPage } from "~/models/dashboard.server";
+import { db } from "~/services.server";
+
+/** The data behind one dashboard chart as .csv or .xlsx, or the chart itself as an SVG image. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const viewer = await requireRole(request, context, ["leader", "reviewer", "admin"]);
+  const search = new URL(request.url).searchParams;
+  const chart = CHARTS.find((c) => c.id === search.get("chart"));
+  const format = search.get("format");
+  if (!chart || !["csv", "xlsx", "svg"].includes(format ?? "")) throw new Response("请求的图表或格式不存在", { status: 400 });
+  const page = await dashboardPage(db(), viewer, search);
+  const name = `${page.scopeName}-${page.year}-${chart.title}`;
+  if (format === "svg") {
+    const { option, height } = buildChart(chart.id as ChartId, page.data);
+    return attachment(cachedChartSvg(option, { width: 1200, height: Math.max(height, 480) }), `${name}.svg`, "image/svg+xml");
+  }
+  const rows = chartTable(chart.id as ChartId, page.data);
+  if (format === "csv") {
+    const escape = (cell: string) => (/[",\n\r]/.test(cell) || /^[=+\-@]/.test(cell) ? `"${(/^[=+\-@]/.test(cell) && !/^-?\d/.test(cell) ? "'" : "") + cell.replace(/"/g, '""')}"` : cell);
+    // BOM: Excel on Chinese Windows opens UTF-8 CSV correctly only with it.
+    return attachment("\ufeff" + rows.map((r) => r.map(escape).join(",")).join("\r\n") + "\r\n", `${name}.csv`, "text/csv; charset=utf-8");
+  }
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(chart.title.slice(0, 31));
+  for (const row of rows) sheet.addRow(row.map((cell, i) => (i > 0 && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell)));
+  sheet.getRow(1).font = { bold: true };
+  const buffer = await workbook.xlsx.writeBuffer();
+  return attachment(new Uint8Array(buffer as ArrayBuffer), `${name}.xlsx`, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+}
