@@ -34,7 +34,7 @@ export function ReviewPanel({ version, transitions, errorCount, busy, changes, c
         ))}
       </div>
       {open ? (
-        <Form method="post" className="review-form" onSubmit={() => setOpen(null)}>
+        <Form method="post" className="review-form" noValidate onSubmit={() => setOpen(null)}>
           <input type="hidden" name="intent" value={open} />
           <input type="hidden" name="version" value={version} />
           <div className="field">

@@ -20,10 +20,10 @@ for (const home of HOMES) {
 }
 
 test("a wrong password gives one Chinese message and keeps the user name", async ({ page }) => {
-  await login(page, "luxian_leader", "definitely-not-it");
+  await login(page, "luxian_leader", "definitely-not-it", { expectFailure: true });
   await expect(page.getByRole("alert")).toHaveText("用户名或密码错误");
   await expect(page.getByLabel("用户名")).toHaveValue("luxian_leader");
-  await login(page, "no_such_user_anywhere", "definitely-not-it");
+  await login(page, "no_such_user_anywhere", "definitely-not-it", { expectFailure: true });
   await expect(page.getByRole("alert")).toHaveText("用户名或密码错误");
 });
 
