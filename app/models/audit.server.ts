@@ -141,3 +141,15 @@ export async function searchAudit(db: Kysely<Database>, query: AuditQuery) {
   return rows.map((r) => ({ ...r, seq: toNumber(r.seq), at: toNumber(r.at) }));
 }
 
+
+/** Audit entries about one entity (a report's history), oldest first. */
+export async function entityHistory(db: Kysely<Database>, entityId: string) {
+  const rows = await db
+    .selectFrom("audit_log")
+    .select(["seq", "at", "actor_name", "action", "from_state", "to_state", "detail"])
+    .where("entity_id", "=", entityId)
+    .orderBy("seq")
+    .limit(1000)
+    .execute();
+  return rows.map((r) => ({ ...r, seq: toNumber(r.seq), at: toNumber(r.at) }));
+}

@@ -41,3 +41,22 @@ export async function insertCampaign(
   });
   return id;
 }
+
+export async function updateCampaign(
+  trx: Transaction<Database>,
+  input: { id: string; countyId: string; deadline: number | null; settings: RuleSettings },
+  actor: Actor,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable("campaigns")
+    .set({ deadline: input.deadline, settings: toJson(input.settings) })
+    .where("id", "=", input.id)
+    .where("county_id", "=", input.countyId)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  await appendAudit(trx, {
+    actorUserId: actor.userId, actorName: actor.name, action: "campaign.update", entityType: "campaign", entityId: input.id,
+    countyId: input.countyId, detail: { deadline: input.deadline, settings: input.settings }, address: actor.address ?? null,
+  });
+  return true;
+}

@@ -33,6 +33,7 @@ export default function AdminHome() {
       <p>
         <Link className="button" to="/admin/units/new">新建单位</Link>{" "}
         <Link className="button" to="/admin/users/new">新建用户</Link>{" "}
+        <Link className="button secondary" to="/admin/campaigns">填报年度与阈值</Link>{" "}
         <Link className="button secondary" to="/admin/audit">审计日志</Link>
       </p>
       {counties.map((county) => (
