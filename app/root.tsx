@@ -34,6 +34,7 @@ type RootData = Awaited<ReturnType<typeof loader>>;
 const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
   { to: "/unit", label: "我的填报", roles: ["staff"] },
   { to: "/review", label: "审核队列", roles: ["reviewer"] },
+  { to: "/intake", label: "批量接收", roles: ["reviewer", "admin"] },
   { to: "/dashboard", label: "全县概览", roles: ["leader", "reviewer", "admin"] },
   { to: "/admin", label: "单位与用户", roles: ["admin"] },
 ];

@@ -7,6 +7,9 @@ export const isMysql = (db: Kysely<any>) => db.getExecutor().adapter instanceof 
 
 export const idType = (): ColumnType => "varchar(32)";
 
+/** Uploaded files as sent (up to the upload limit, beyond MySQL's 64 KB BLOB). */
+export const blobType = (db: Kysely<any>): ColumnType => (isMysql(db) ? sql`longblob` : "blob");
+
 /** JSON documents can exceed MySQL's 64 KB TEXT. */
 export const longText = (db: Kysely<any>): ColumnType => (isMysql(db) ? sql`longtext` : "text");
 

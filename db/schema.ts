@@ -201,6 +201,23 @@ export interface ReportClassAmountsTable {
   final_fen: BigIntColumn;
 }
 
+export interface ReceivedFilesTable {
+  id: string;
+  county_id: string;
+  year: number;
+  file_name: string;
+  size: number;
+  content: Uint8Array;
+  document: string | null;
+  extracted_unit_name: string | null;
+  /** imported | pending (unit to be chosen) | refused */
+  status: string;
+  message: string | null;
+  report_id: string | null;
+  created_by: string | null;
+  created_at: BigIntColumn;
+}
+
 export interface Database {
   counties: CountiesTable;
   units: UnitsTable;
@@ -217,6 +234,7 @@ export interface Database {
   comments: CommentsTable;
   report_metrics: ReportMetricsTable;
   report_class_amounts: ReportClassAmountsTable;
+  received_files: ReceivedFilesTable;
 }
 
 export type County = Selectable<CountiesTable>;

@@ -4,7 +4,7 @@
  * dashboards read. Frozen once landed.
  */
 import type { Kysely } from "kysely";
-import { idType, longText } from "../dialect";
+import { blobType, idType, longText } from "../dialect";
 
 export async function up(db: Kysely<any>): Promise<void> {
   const id = idType();
@@ -120,11 +120,31 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("final_fen", "bigint", (c) => c.notNull())
     .addPrimaryKeyConstraint("report_class_amounts_pk", ["report_id", "class_code"])
     .execute();
+  // Files received by the bureau (bulk intake): kept as sent, linked to the report they became,
+  // or waiting for a reviewer to choose the unit when the name matched none or several.
+  await db.schema
+    .createTable("received_files")
+    .addColumn("id", id, (c) => c.primaryKey())
+    .addColumn("county_id", id, (c) => c.notNull().references("counties.id"))
+    .addColumn("year", "integer", (c) => c.notNull())
+    .addColumn("file_name", "varchar(255)", (c) => c.notNull())
+    .addColumn("size", "integer", (c) => c.notNull())
+    .addColumn("content", blobType(db), (c) => c.notNull())
+    .addColumn("document", longText(db))
+    .addColumn("extracted_unit_name", "varchar(200)")
+    .addColumn("status", "varchar(16)", (c) => c.notNull())
+    .addColumn("message", "varchar(500)")
+    .addColumn("report_id", id)
+    .addColumn("created_by", id)
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex("received_files_county").on("received_files").columns(["county_id", "year", "status"]).execute();
+
   await db.schema.createIndex("class_amounts_county_year").on("report_class_amounts").columns(["county_id", "year"]).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ["report_class_amounts", "report_metrics", "comments", "report_flags", "report_revisions", "reports"]) {
+  for (const table of ["received_files", "report_class_amounts", "report_metrics", "comments", "report_flags", "report_revisions", "reports"]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -1,0 +1,141 @@
+/**
+ * Bulk intake: the bureau receives report files (one by one or in a .zip), each is read,
+ * matched to its unit by name, and stored as a received (submitted) report with its flags —
+ * errors included, for the reviewers — and its source file kept. A file whose unit is not
+ * clear waits for a reviewer's choice; one that cannot be read is refused with the reason.
+ */
+import type { Kysely } from "kysely";
+import { unzipSync } from "fflate";
+import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
+import type { Database } from "#db/schema";
+import { convertUpload } from "~/domain/import/file";
+import { parseReportText } from "~/domain/import/text";
+import { inspectZip } from "~/domain/import/zip";
+import { emptyReport, type ReportDocument } from "~/domain/report";
+import { scopeOf, type Viewer } from "~/domain/permissions";
+import { matchUnit } from "~/domain/unitMatch";
+import { insertReport, refreshCrossReportFlags } from "./reports.server";
+import type { Actor } from "./users.server";
+
+/** The counties whose received files a viewer handles: those they review or administer. */
+export function bureauCounties(viewer: Viewer): string[] {
+  const scope = scopeOf(viewer);
+  return [...new Set([...scope.reviewerCountyIds, ...scope.adminCountyIds])];
+}
+
+export const REPORT_FILE = /\.(txt|docx|xlsx)$/i;
+export const MAX_FILES_PER_ZIP = 500;
+
+export type ExpandResult = { ok: true; files: Array<{ name: string; bytes: Uint8Array }> } | { ok: false; error: string };
+
+/** The report files inside a .zip, after the same bomb checks as any upload. */
+export function expandZip(bytes: Uint8Array): ExpandResult {
+  const inspection = inspectZip(bytes);
+  if (!inspection.ok) return { ok: false, error: inspection.problem === "bomb" ? "压缩包解压后过大，疑似压缩炸弹，已拒绝" : "不是有效的 .zip 压缩包" };
+  const names = [...inspection.names].filter((n) => REPORT_FILE.test(n) && !n.startsWith("__MACOSX/") && !n.split("/").pop()!.startsWith("."));
+  if (names.length === 0) return { ok: false, error: "压缩包中没有 .txt、.docx 或 .xlsx 文件" };
+  if (names.length > MAX_FILES_PER_ZIP) return { ok: false, error: `压缩包中的文件过多（${names.length} 个，上限 ${MAX_FILES_PER_ZIP} 个）` };
+  const wanted = new Set(names);
+  try {
+    const entries = unzipSync(bytes, { filter: (f) => wanted.has(f.name) });
+    return { ok: true, files: names.map((name) => ({ name: name.split("/").pop()!, bytes: entries[name] })).filter((f) => f.bytes) };
+  } catch {
+    return { ok: false, error: "压缩包已损坏" };
+  }
+}
+
+export interface IntakeOutcome {
+  fileId: string;
+  fileName: string;
+  status: "imported" | "pending" | "refused";
+  message: string;
+  unitName?: string;
+  reportId?: string;
+  candidates?: Array<{ id: string; name: string }>;
+}
+
+async function countyUnits(db: Kysely<Database>, countyId: string) {
+  return db.selectFrom("units").select(["id", "name", "kind"]).where("county_id", "=", countyId).orderBy("code").execute();
+}
+
+async function keepFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, fields: { status: string; message: string; document?: ReportDocument | null; unitName?: string | null; reportId?: string | null }, actor: Actor) {
+  const id = newId();
+  await db.insertInto("received_files").values({
+    id, county_id: input.countyId, year: input.year, file_name: input.fileName.slice(0, 255), size: input.bytes.length, content: Buffer.from(input.bytes),
+    document: fields.document ? toJson(fields.document) : null, extracted_unit_name: fields.unitName?.slice(0, 200) ?? null, status: fields.status,
+    message: fields.message.slice(0, 500), report_id: fields.reportId ?? null, created_by: actor.userId, created_at: now(),
+  }).execute();
+  return id;
+}
+
+/** Stores a document as the unit's received report, unless the unit already has one for the year. */
+async function receive(db: Kysely<Database>, countyId: string, year: number, unit: { id: string; name: string; kind: string }, document: ReportDocument, fileName: string, actor: Actor) {
+  return db.transaction().execute(async (trx) => {
+    const id = await insertReport(trx, {
+      countyId, unit, year, document: { ...document, unit: { ...document.unit, name: unit.name }, year }, status: "submitted", source: "intake", sourceFileName: fileName,
+    }, actor);
+    if (id) await refreshCrossReportFlags(trx, countyId, year);
+    return id;
+  });
+}
+
+/** Reads, matches and stores one received file. `countyId` must already be checked against the viewer's scope. */
+export async function intakeFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, actor: Actor): Promise<IntakeOutcome> {
+  const base = { fileName: input.fileName };
+  const converted = await convertUpload(input.fileName, input.bytes);
+  const parsed = converted.ok ? parseReportText(converted.text) : null;
+  if (!converted.ok || !parsed?.ok) {
+    const message = converted.ok ? parsed?.error ?? "未能识别报告内容" : converted.error;
+    const fileId = await keepFile(db, input, { status: "refused", message }, actor);
+    return { ...base, fileId, status: "refused", message };
+  }
+  const document = parsed.document;
+  if (document.year != null && document.year !== input.year) {
+    const message = `报告年度为${document.year}年，与所选的${input.year}年度不符`;
+    const fileId = await keepFile(db, input, { status: "refused", message, document, unitName: document.unit.name }, actor);
+    return { ...base, fileId, status: "refused", message };
+  }
+  const units = await countyUnits(db, input.countyId);
+  const match = matchUnit([document.unit.name, input.fileName.replace(/\.[^.]+$/, "")], units);
+  if (match.kind !== "matched") {
+    const message = match.kind === "ambiguous" ? `单位名称“${document.unit.name}”对应多个单位，请选择` : `未找到名为“${document.unit.name || input.fileName}”的单位，请选择`;
+    const fileId = await keepFile(db, input, { status: "pending", message, document, unitName: document.unit.name }, actor);
+    return { ...base, fileId, status: "pending", message, candidates: match.kind === "ambiguous" ? match.candidates : units.map((u) => ({ id: u.id, name: u.name })) };
+  }
+  const unit = units.find((u) => u.id === match.unit.id)!;
+  return finish(db, input, document, unit, actor, match.how === "partial" ? `按名称“${document.unit.name}”匹配` : "");
+}
+
+async function finish(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, document: ReportDocument, unit: { id: string; name: string; kind: string }, actor: Actor, note: string, existingFileId?: string): Promise<IntakeOutcome> {
+  const reportId = await receive(db, input.countyId, input.year, unit, document, input.fileName, actor);
+  const status = reportId ? "imported" : "refused";
+  const message = reportId ? `已接收为${unit.name}的报告${note ? `（${note}）` : ""}` : `${unit.name}已有${input.year}年度报告，未重复导入`;
+  let fileId = existingFileId;
+  if (fileId) await db.updateTable("received_files").set({ status, message, report_id: reportId }).where("id", "=", fileId).execute();
+  else fileId = await keepFile(db, input, { status, message, document, unitName: document.unit.name, reportId }, actor);
+  return { fileId, fileName: input.fileName, status, message, unitName: unit.name, reportId: reportId ?? undefined };
+}
+
+/** A reviewer's choice of unit for a pending file. Scope: the file and the unit must lie in `countyIds`. */
+export async function resolvePending(db: Kysely<Database>, countyIds: string[], fileId: string, unitId: string, actor: Actor): Promise<IntakeOutcome | null> {
+  if (!countyIds.length) return null;
+  const file = await db.selectFrom("received_files").selectAll().where("id", "=", fileId).where("county_id", "in", countyIds).where("status", "=", "pending").executeTakeFirst();
+  if (!file) return null;
+  const unit = await db.selectFrom("units").select(["id", "name", "kind"]).where("id", "=", unitId).where("county_id", "=", file.county_id).executeTakeFirst();
+  if (!unit) return null;
+  const document = fromJson<ReportDocument>(file.document, emptyReport());
+  return finish(db, { countyId: file.county_id, year: Number(file.year), fileName: file.file_name, bytes: new Uint8Array() }, document, unit, actor, "人工选择单位", file.id);
+}
+
+export async function listReceivedFiles(db: Kysely<Database>, countyIds: string[], year: number) {
+  if (!countyIds.length) return [];
+  const rows = await db
+    .selectFrom("received_files")
+    .select(["id", "county_id", "file_name", "size", "status", "message", "report_id", "extracted_unit_name", "created_at"])
+    .where("county_id", "in", countyIds)
+    .where("year", "=", year)
+    .orderBy("created_at", "desc")
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({ id: r.id, countyId: r.county_id, fileName: r.file_name, size: Number(r.size), status: r.status, message: r.message, reportId: r.report_id, unitName: r.extracted_unit_name, createdAt: toNumber(r.created_at) }));
+}

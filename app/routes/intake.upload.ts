@@ -1,0 +1,30 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { clientAddress, requireRole } from "~/auth/guard.server";
+import { bureauCounties, expandZip, intakeFile, type IntakeOutcome } from "~/models/intake.server";
+import { readUploadForm } from "~/models/uploads.server";
+import { db } from "~/services.server";
+
+const json = (body: { outcomes: IntakeOutcome[]; error: string | null }, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
+
+/** One received file (or one .zip of them) per request: the intake page sends them one by one. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const viewer = await requireRole(request, context, ["reviewer", "admin"]);
+  const upload = await readUploadForm(request);
+  if (!upload.ok) return json({ outcomes: [], error: upload.error }, 400);
+  const form = upload.form;
+  const countyId = String(form.get("countyId") ?? "");
+  const year = Number(form.get("year"));
+  // The county comes from the form: it must be one the viewer reviews or administers.
+  if (!bureauCounties(viewer).includes(countyId)) return json({ outcomes: [], error: "未找到该县区" }, 404);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) return json({ outcomes: [], error: "请选择填报年度" }, 400);
+  const file = form.get("file");
+  if (!file || typeof file === "string" || file.size === 0) return json({ outcomes: [], error: "请选择文件" }, 400);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const files = /\.zip$/i.test(file.name) ? expandZip(bytes) : { ok: true as const, files: [{ name: file.name, bytes }] };
+  if (!files.ok) return json({ outcomes: [], error: `${file.name}：${files.error}` }, 400);
+  const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
+  const outcomes: IntakeOutcome[] = [];
+  for (const f of files.files) outcomes.push(await intakeFile(db(), { countyId, year, fileName: f.name, bytes: f.bytes }, actor));
+  return json({ outcomes, error: null });
+}

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { zipSync, strToU8 } from "fflate";
+import { describe, expect, it } from "vitest";
+import { expandZip, intakeFile, resolvePending } from "~/models/intake.server";
+import { insertUnit } from "~/models/units.server";
+import { seedDemo, type DemoSeed } from "../../scripts/lib/seed";
+import { useTestDatabase, TEST_DIALECT } from "./support/db";
+
+const t = useTestDatabase();
+const reference = readFileSync("test/fixtures/luxian-trade-union-2023.txt", "utf8");
+const actor = { userId: null, name: "审核员", address: "127.0.0.1" };
+let seed: DemoSeed;
+
+describe(`bulk intake (${TEST_DIALECT})`, () => {
+  it("receives a file for its unit as a submitted report, errors kept, source file kept", async () => {
+    seed = await seedDemo(t.db);
+    const text = reference.replaceAll("泸县总工会", "泸县教育和体育局");
+    const outcome = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "教体局.txt", bytes: strToU8(text) }, actor);
+    expect(outcome).toMatchObject({ status: "imported", unitName: "泸县教育和体育局" });
+    const report = await t.db.selectFrom("reports").select(["status", "source", "unit_id"]).where("id", "=", outcome.reportId!).executeTakeFirstOrThrow();
+    expect(report).toMatchObject({ status: "submitted", source: "intake", unit_id: seed.unitIds["泸县教育和体育局"] });
+    const metrics = await t.db.selectFrom("report_metrics").select(["errors", "status"]).where("report_id", "=", outcome.reportId!).executeTakeFirstOrThrow();
+    expect(Number(metrics.errors)).toBe(2);
+    const file = await t.db.selectFrom("received_files").select(["content", "report_id", "status"]).where("id", "=", outcome.fileId).executeTakeFirstOrThrow();
+    expect(Buffer.from(file.content).toString("utf8")).toBe(text);
+    expect(file.report_id).toBe(outcome.reportId);
+  });
+
+  it("refuses a second report for the same unit and year, and a report of another year", async () => {
+    const again = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "again.txt", bytes: strToU8(reference.replaceAll("泸县总工会", "泸县教育和体育局")) }, actor);
+    expect(again).toMatchObject({ status: "refused" });
+    expect(again.message).toContain("已有2023年度报告");
+    const wrongYear = await intakeFile(t.db, { countyId: seed.luxianId, year: 2022, fileName: "x.txt", bytes: strToU8(reference) }, actor);
+    expect(wrongYear.message).toContain("与所选的2022年度不符");
+  });
+
+  it("leaves an ambiguous name for a person to choose, then receives it", async () => {
+    const [a, b] = await t.db.transaction().execute(async (trx) => [
+      await insertUnit(trx, { countyId: seed.luxianId, parentId: null, code: "190001", name: "泸县第二中学", kind: "institution" }, null),
+      await insertUnit(trx, { countyId: seed.luxianId, parentId: null, code: "190002", name: "泸县第二中学附属小学", kind: "institution" }, null),
+    ]);
+    const text = reference.replaceAll("泸县总工会", "第二中学");
+    const pending = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "二中.txt", bytes: strToU8(text) }, actor);
+    expect(pending.status).toBe("pending");
+    expect(pending.candidates?.map((c) => c.id).sort()).toEqual([a, b].sort());
+    expect(await resolvePending(t.db, [seed.hejiangId], pending.fileId, a, actor)).toBeNull(); // another county's reviewer
+    expect(await resolvePending(t.db, [seed.luxianId], pending.fileId, seed.unitIds["合江县总工会"], actor)).toBeNull(); // unit of another county
+    const done = await resolvePending(t.db, [seed.luxianId], pending.fileId, a, actor);
+    expect(done).toMatchObject({ status: "imported", unitName: "泸县第二中学" });
+  });
+
+  it("refuses unreadable files with the reason, and zip bombs outright", async () => {
+    const bad = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "bad.docx", bytes: new Uint8Array(readFileSync("test/fixtures/not-a-docx.docx")) }, actor);
+    expect(bad).toMatchObject({ status: "refused", message: "不是有效的 .docx 文件" });
+    expect(expandZip(new Uint8Array(readFileSync("test/fixtures/bomb.docx")))).toMatchObject({ ok: false });
+    const zip = zipSync({ "reports/a.txt": strToU8("hello"), "notes.md": strToU8("x"), "__MACOSX/._a.txt": strToU8("junk") });
+    const expanded = expandZip(zip);
+    expect(expanded.ok && expanded.files.map((f) => f.name)).toEqual(["a.txt"]);
+  });
+});
