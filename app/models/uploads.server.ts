@@ -1,6 +1,7 @@
 /** Reading an uploaded report (text pasted, or a .txt/.docx/.xlsx file) into a document preview. */
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { convertUpload, MAX_UPLOAD_BYTES } from "~/domain/import/file";
+import { looksLikeInterchangeJson, parseInterchangeJson } from "~/domain/import/json";
 import { parseReportText, type ImportResult } from "~/domain/import/text";
 
 export type UploadForm = { ok: true; form: FormData } | { ok: false; error: string };
@@ -32,6 +33,11 @@ export async function parseUpload(form: FormData): Promise<{ ok: true; upload: P
   let fileName: string | null = null;
   if (file && typeof file !== "string" && file.size > 0) {
     fileName = file.name.slice(0, 255);
+    if (/\.json$/i.test(fileName)) {
+      const result = parseInterchangeJson(new TextDecoder().decode(await file.arrayBuffer()));
+      if (!result.ok) return { ok: false, field: "file", error: result.error ?? "无法读取" };
+      return { ok: true, upload: { fileName, result, lines: [] } };
+    }
     const converted = await convertUpload(fileName, new Uint8Array(await file.arrayBuffer()));
     if (!converted.ok) return { ok: false, field: "file", error: converted.error };
     text = converted.text;
@@ -40,7 +46,7 @@ export async function parseUpload(form: FormData): Promise<{ ok: true; upload: P
   } else {
     return { ok: false, field: "text", error: "请粘贴报告文本或选择要导入的文件" };
   }
-  const result = parseReportText(text);
+  const result = looksLikeInterchangeJson(text) ? parseInterchangeJson(text) : parseReportText(text);
   if (!result.ok) return { ok: false, field: fileName ? "file" : "text", error: result.error ?? "未能识别报告内容" };
   return { ok: true, upload: { fileName, result, lines: text.split(/\r?\n/) } };
 }

@@ -120,8 +120,8 @@ export default function ImportReport() {
         <Form method="post" encType="multipart/form-data" className="card" onSubmit={(e) => { if (fileError) e.preventDefault(); }}>
           <input type="hidden" name="intent" value="preview" />
           <div className="field">
-            <label htmlFor="import-file">选择文件（.txt、.docx、.xlsx，最大 {MAX_UPLOAD_BYTES / 1024 / 1024} MB）</label>
-            <input id="import-file" type="file" name="file" accept=".txt,.docx,.xlsx,text/plain"
+            <label htmlFor="import-file">选择文件（.txt、.docx、.xlsx 或导出的 .json，最大 {MAX_UPLOAD_BYTES / 1024 / 1024} MB）</label>
+            <input id="import-file" type="file" name="file" accept=".txt,.docx,.xlsx,.json,text/plain"
               aria-invalid={errors.file || fileError ? true : undefined}
               onChange={(e) => {
                 const file = e.target.files?.[0];
