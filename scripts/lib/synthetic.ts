@@ -104,6 +104,8 @@ export function syntheticReport({ unitName, year, rnd, inconsistency = drawIncon
   const adminActual = inconsistency === "staffQuota" ? adminQuota + int(rnd, 1, 3) : Math.max(0, adminQuota - int(rnd, 0, 2));
   const institutionActual = Math.max(0, institutionQuota - int(rnd, 0, 3));
 
+  // How well this unit did: real self scores spread over 良 and 优, a few 中.
+  const quality = between(rnd, 0.45, 0.95);
   const indicatorCount = int(rnd, 5, 9);
   const chosen = [...INDICATOR_CATALOGUE].sort(() => rnd() - 0.5).slice(0, indicatorCount);
   const weights = chosen.map(() => 1);
@@ -119,13 +121,13 @@ export function syntheticReport({ unitName, year, rnd, inconsistency = drawIncon
     if (nature === "定性") {
       // 良 must land in its band (80–90% of the weight) with a whole score: not possible for every weight.
       const goodScore = Math.ceil(weight * 0.8);
-      const grade = rnd() < 0.3 && goodScore < weight * 0.9 ? "良" : "优";
+      const grade = rnd() > quality && goodScore < weight * 0.9 ? "良" : "优";
       const score = grade === "优" ? weight : goodScore;
       return { level1, level2, name, nature, target: "优良中低差", unit, weightPct: String(weight), actual: grade, score: String(score) };
     }
     const target = nature === "≤" ? int(rnd, 50, 200) : unit === "%" ? int(rnd, 85, 98) : int(rnd, 5, 2000);
-    const met = rnd() < 0.85;
-    const actual = nature === "≤" ? (met ? target - int(rnd, 0, 10) : target + int(rnd, 1, 20)) : unit === "%" ? (met ? Math.min(100, target + int(rnd, 0, 5)) : target - int(rnd, 1, 10)) : met ? target + int(rnd, 0, Math.max(1, Math.floor(target * 0.2))) : Math.floor(target * between(rnd, 0.7, 0.99));
+    const met = rnd() < quality;
+    const actual = nature === "≤" ? (met ? target - int(rnd, 0, 10) : target + int(rnd, 1, 20)) : unit === "%" ? (met ? Math.min(100, target + int(rnd, 0, 5)) : target - int(rnd, 3, 25)) : met ? target + int(rnd, 0, Math.max(1, Math.floor(target * 0.2))) : Math.floor(target * between(rnd, 0.5, 0.95));
     let score: number;
     if (met) score = weight;
     else if (nature === "≤") score = Math.max(0, Math.floor((1 - (actual - target) / target) * weight));
