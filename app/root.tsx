@@ -2,8 +2,10 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getAuthenticated, type RequestContext } from "~/auth/guard.server";
+import { staffAttentionCount } from "~/models/comments.server";
+import { db } from "~/services.server";
 import { GeneralErrorBoundary } from "~/components/ErrorBoundary";
-import { ROLE_LABELS, type Role } from "~/domain/permissions";
+import { ROLE_LABELS, scopeOf, type Role } from "~/domain/permissions";
 import stylesUrl from "~/styles.css";
 
 export const links: LinksFunction = () => [
@@ -16,7 +18,10 @@ export const meta: MetaFunction = () => [{ title: "绩效自评审核平台" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const authenticated = await getAuthenticated(request);
   const viewer = authenticated?.viewer;
+  // Unit staff see a badge: returned reports and unanswered comments waiting for them.
+  const attention = viewer && scopeOf(viewer).staffUnitIds.length ? await staffAttentionCount(db(), scopeOf(viewer).staffUnitIds) : 0;
   return {
+    attention,
     nonce: (context as RequestContext).cspNonce ?? "",
     demo: process.env.APP_DEMO === "1",
     viewer: viewer
@@ -54,11 +59,14 @@ export function Layout({ children }: { children: ReactNode }) {
         <header className="topbar">
           <Link to="/" className="brand">绩效自评审核平台</Link>
           {data?.demo ? <span className="demo-badge" title="本系统当前载入的是演示数据">演示数据</span> : null}
-          {viewer ? (
+          {viewer && data ? (
             <>
               <nav className="mainnav" aria-label="主导航">
                 {NAV.filter((item) => item.roles.some((role) => viewer.roles.includes(role))).map((item) => (
-                  <NavLink key={item.to} to={item.to}>{item.label}</NavLink>
+                  <NavLink key={item.to} to={item.to}>
+                    {item.label}
+                    {item.to === "/unit" && data.attention ? <span className="badge" aria-label={`${data.attention}项待处理`}>{data.attention}</span> : null}
+                  </NavLink>
                 ))}
               </nav>
               <div className="who">

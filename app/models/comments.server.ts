@@ -84,3 +84,11 @@ export async function resolveComment(db: Kysely<Database>, input: { reportId: st
     return true;
   });
 }
+
+/** Returned reports plus unanswered bureau comments of the staff member's units: the nav badge. */
+export async function staffAttentionCount(db: Kysely<Database>, unitIds: string[]): Promise<number> {
+  if (!unitIds.length) return 0;
+  const reports = await db.selectFrom("reports").select(["id", "status"]).where("unit_id", "in", unitIds).execute();
+  const open = await listOpenCommentCounts(db, reports.map((r) => r.id));
+  return reports.filter((r) => r.status === "returned").length + Object.values(open).reduce((a, b) => a + b, 0);
+}
