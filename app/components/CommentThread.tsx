@@ -1,18 +1,9 @@
 import { Form } from "@remix-run/react";
 import { fieldLabel } from "~/domain/diff";
+import type { CommentRow } from "~/models/comments.server";
 
-interface Comment {
-  id: string;
-  revision: number;
-  kind: string;
-  path: string | null;
-  replyTo: string | null;
-  authorName: string;
-  authorSide: "unit" | "bureau";
-  body: string;
-  resolved: boolean;
-  createdAt: number;
-}
+/** Type-only import: erased from the browser bundle. */
+type Comment = CommentRow;
 
 interface CommentThreadProps {
   comments: Comment[];
