@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useState } from "react";
 import { z } from "zod";
 import { clientAddress, requireRole } from "~/auth/guard.server";
-import { triage } from "~/domain/metrics";
+import { TRIAGE_WEIGHTS, triage } from "~/domain/metrics";
 import { scopeOf } from "~/domain/permissions";
 import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
 import { UNIT_KINDS } from "~/domain/units";
@@ -170,6 +170,15 @@ export default function ReviewQueue() {
           {rows.length === 0 ? <tr><td colSpan={10} className="muted">没有符合条件的报告。</td></tr> : null}
         </tbody>
       </table>
+      <details className="card">
+        <summary>风险分如何计算</summary>
+        <p>
+          每个强制性错误 +{TRIAGE_WEIGHTS.error}；每个未说明的提示 +{TRIAGE_WEIGHTS.unexplainedWarning}；每个提示 +{TRIAGE_WEIGHTS.warning}；
+          偏离度超过阈值 +{TRIAGE_WEIGHTS.deviationOver}，超出部分每个百分点再 +{TRIAGE_WEIGHTS.deviationPerPoint}（最多 +50）；
+          每个得分高于标准公式的指标 +{TRIAGE_WEIGHTS.scoreAboveFormula}；每个大幅超额完成的指标 +{TRIAGE_WEIGHTS.overAchieved}；
+          自评得分高于公式得分的每一分 +{TRIAGE_WEIGHTS.inflationPerPoint}（最多 +20）。同分时等待最久的排在前面。
+        </p>
+      </details>
       <p>{params.get("after") ? <Link to={link({})}>回到第一页</Link> : null} {next ? <Link to={link({ after: next })}>下一页 →</Link> : null}</p>
       <section className="card">
         <h2>尚未提交的单位（{notSubmitted.length}）</h2>
