@@ -6,7 +6,9 @@ import { ensureBuild } from "./lib/build";
 import { createDemoDatabase } from "./lib/seed";
 import { createApp, listen } from "./lib/server";
 
-const file = ".tmp/e2e/app.db";
+// One database per port, so two suites on one machine never reseed each other's.
+const port = Number(process.env.PORT || 3100);
+const file = `.tmp/e2e/app-${port}.db`;
 process.env.DATABASE_URL = `file:${file}`;
 process.env.APP_DEMO = "1";
 process.env.NODE_ENV = "production";
@@ -14,7 +16,6 @@ process.env.INSECURE_COOKIES = "1";
 
 ensureBuild();
 await createDemoDatabase(file);
-const port = Number(process.env.PORT || 3100);
 const server = await listen(await createApp(), port, "127.0.0.1");
 console.log(`[e2e-server] http://127.0.0.1:${port}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.close(() => process.exit(0)));
