@@ -6,6 +6,7 @@ import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { ROLE_LABELS, scopeOf } from "~/domain/permissions";
+import { findUnitInCounties } from "~/models/units.server";
 import { findManagedUser, setUserDisabled } from "~/models/users.server";
 import { db } from "~/services.server";
 
@@ -14,7 +15,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await findManagedUser(db(), scopeOf(viewer), params.userId ?? "");
   if (!user) return notFound(request, context, viewer, `user:${params.userId}`);
   return {
-    user: { id: user.id, username: user.username, displayName: user.display_name, disabled: user.disabled, roles: user.grants.map((g) => ROLE_LABELS[g.role]) },
+    user: {
+      id: user.id, username: user.username, displayName: user.display_name, disabled: user.disabled,
+      roles: await Promise.all(user.grants.map(async (g) => {
+        const unit = g.unitId ? await findUnitInCounties(db(), [g.countyId], g.unitId) : null;
+        return unit ? `${ROLE_LABELS[g.role]}（${unit.name}）` : ROLE_LABELS[g.role];
+      })),
+    },
     self: user.id === viewer.userId,
   };
 }

@@ -179,12 +179,15 @@ async function seedDemoReports(db: Kysely<Database>) {
         const document = isReference ? referenceDocument() : syntheticReport({ unitName: unit.name, year, rnd }).document;
         // Submitted reports carry the unit's explanations of their warnings, as the workflow demands.
         const explanations: Record<string, string> = {};
-        if (status !== "draft") for (const flag of checkReport(document)) if (flag.severity === "warning") explanations[explanationKey(flag)] = "（演示）已核实，情况属实。";
+        const flags = checkReport(document);
+        if (status !== "draft") for (const flag of flags) if (flag.severity === "warning") explanations[explanationKey(flag)] = "（演示）已核实，情况属实。";
+        // A unit cannot submit over errors: such reports reached the bureau as received files.
+        const received = status !== "draft" && flags.some((f) => f.severity === "error");
         const deadline = Date.UTC(year + 1, 2, 31, 16);
         const submittedAt = deadline - 40 * 86_400_000 + Math.floor(rnd() * 50 * 86_400_000);
         await insertReport(trx, {
           countyId: unit.county_id, unit: { id: unit.id, name: unit.name, kind: unit.kind }, year, document, explanations, status,
-          source: isReference ? "import" : "demo", submittedAt: status === "draft" ? undefined : submittedAt, isDemo: true,
+          source: isReference ? "import" : received ? "intake" : "demo", submittedAt: status === "draft" ? undefined : submittedAt, isDemo: true,
           reviewNote: status === "returned" ? "请核对支出明细与绩效指标得分，补充偏离度原因说明后重新提交。" : null,
         }, reviewer);
       }
