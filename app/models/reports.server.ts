@@ -11,7 +11,7 @@ import type { Database, ReportStatus } from "#db/schema";
 import { computeMetrics, explanationKey, triage, type ReportMetrics } from "~/domain/metrics";
 import type { Scope } from "~/domain/permissions";
 import { emptyReport, reportDocumentSchema, type Flag, type ReportDocument } from "~/domain/report";
-import { checkReport, DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleContext, type RuleSettings } from "~/domain/rules";
+import { checkCrossReport, checkReport, DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleContext, type RuleSettings } from "~/domain/rules";
 import { decideTransition, type Transition } from "~/domain/workflow";
 import { appendAudit } from "./audit.server";
 import type { Actor } from "./users.server";
@@ -200,7 +200,7 @@ export async function refreshCrossReportFlags(trx: Transaction<Database> | Kysel
     for (const report of reports) {
       const doc = fromJson<ReportDocument>(report.draft, emptyReport());
       const ctx = { settings, ...crossContext(peers, previous, { id: report.id, unitId: report.unit_id }) };
-      const fresh = checkReport(doc, ctx).filter((f) => CROSS_RULES.includes(f.rule));
+      const fresh = checkCrossReport(doc, ctx);
       const stored = existing.filter((f) => f.report_id === report.id);
       const same = fresh.length === stored.length && fresh.map(key).sort().join("\n") === stored.map(key).sort().join("\n");
       if (same) continue;

@@ -60,6 +60,12 @@ export function checkReport(doc: ReportDocument, ctx?: Partial<RuleContext>): Fl
   return RULES.flatMap((rule) => CHECKS[rule.id](doc, full));
 }
 
+/** Only the rules that compare with other reports (SCORE_JUMP, COUNTY_OUTLIER): refreshed when the county changes. */
+export function checkCrossReport(doc: ReportDocument, ctx?: Partial<RuleContext>): Flag[] {
+  const full = ruleContext(ctx);
+  return [...scoreJump(doc, full), ...countyOutlier(doc, full)];
+}
+
 /** Counts by severity, for badges and the submit button. */
 export function summarizeFlags(flags: readonly Flag[]): Record<Severity, number> & { total: number } {
   const counts = { error: 0, warning: 0, info: 0, total: flags.length };

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { reportDocumentSchema } from "~/domain/report";
-import { checkReport, RULE_IDS, summarizeFlags } from "~/domain/rules";
+import { checkCrossReport, checkReport, RULE_IDS, summarizeFlags } from "~/domain/rules";
 
 const fixture = JSON.parse(
   readFileSync(fileURLToPath(new URL("../../fixtures/luxian-trade-union-2023.expected.json", import.meta.url)), "utf8"),
@@ -62,5 +62,15 @@ describe("the reference report (泸县总工会 2023)", () => {
     const before = JSON.stringify(doc);
     expect(checkReport(doc)).toEqual(flags);
     expect(JSON.stringify(doc)).toBe(before);
+  });
+});
+
+describe("checkCrossReport", () => {
+  it("gives exactly the cross-report flags that checkReport gives", () => {
+    const { expectedFlags: _e, mustNotFlag: _m, ...doc } = JSON.parse(readFileSync("test/fixtures/luxian-trade-union-2023.expected.json", "utf8"));
+    const ctx = { previousSelfScore: "70", county: { executionRates: [50, 60, 61, 62, 63, 64, 65, 66, 67], selfScores: [60, 61, 62, 63, 64, 65, 66, 67, 68] } };
+    const expected = checkReport(doc, ctx).filter((f) => f.rule === "SCORE_JUMP" || f.rule === "COUNTY_OUTLIER");
+    expect(expected.length).toBeGreaterThan(1);
+    expect(checkCrossReport(doc, ctx)).toEqual(expected);
   });
 });
