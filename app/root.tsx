@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useContext, type ReactNode } from "react";
+import { NonceContext } from "~/nonce";
 import { getAuthenticated, type RequestContext } from "~/auth/guard.server";
 import { staffAttentionCount } from "~/models/comments.server";
 import { db } from "~/services.server";
@@ -47,6 +48,7 @@ const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<RootData>("root");
   const viewer = data?.viewer;
+  const nonce = useContext(NonceContext) || data?.nonce;
   return (
     <html lang="zh-CN">
       <head>
@@ -80,8 +82,8 @@ export function Layout({ children }: { children: ReactNode }) {
           ) : null}
         </header>
         <main className="page">{children}</main>
-        <ScrollRestoration nonce={data?.nonce} />
-        <Scripts nonce={data?.nonce} />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

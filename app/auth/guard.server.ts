@@ -55,13 +55,13 @@ export async function requireViewer(request: Request): Promise<Viewer> {
   return (await requireAuthenticated(request)).viewer;
 }
 
-async function deny(viewer: Viewer, request: Request, context: unknown, what: string, status: 403 | 404, countyId?: string | null) {
+async function deny(viewer: Viewer, request: Request, context: unknown, what: string, status: 403 | 404, countyId?: string | null, message?: string) {
   await recordAudit(db(), {
     actorUserId: viewer.userId, actorName: viewer.displayName, action: "permission.denied",
     countyId: countyId ?? viewer.grants[0]?.countyId ?? null,
     detail: { method: request.method, path: new URL(request.url).pathname, what }, address: clientAddress(context),
   });
-  return new Response(status === 404 ? "未找到该页面或您无权访问" : "您没有执行此操作的权限", { status });
+  return new Response(message ?? (status === 404 ? "未找到该页面或您无权访问" : "您没有执行此操作的权限"), { status });
 }
 
 /** Requires one of the roles (for whole pages such as the admin area): 403 otherwise. */
@@ -80,6 +80,11 @@ export async function requirePermission(request: Request, context: unknown, view
 }
 
 /** 404 for an object the viewer's scope does not reach, audited as a denial. */
-export async function notFound(request: Request, context: unknown, viewer: Viewer, what: string): Promise<never> {
-  throw await deny(viewer, request, context, what, 404);
+export async function notFound(request: Request, context: unknown, viewer: Viewer, what: string, message?: string): Promise<never> {
+  throw await deny(viewer, request, context, what, 404, undefined, message);
+}
+
+/** 403 for an action the viewer's role may not take on an object they can see, audited. */
+export async function forbidden(request: Request, context: unknown, viewer: Viewer, what: string, message?: string): Promise<never> {
+  throw await deny(viewer, request, context, what, 403, undefined, message);
 }

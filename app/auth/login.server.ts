@@ -9,7 +9,7 @@ import { recordAudit } from "~/models/audit.server";
 import { findUserByUsername, grantsOf } from "~/models/users.server";
 import { decoyPasswordHash, verifyPassword } from "./password.server";
 import { startSession, type AppLucia } from "./session.server";
-import { checkLoginThrottle, recordLoginAttempt } from "./throttle.server";
+import { recordLoginSuccess, reserveLoginAttempt } from "./throttle.server";
 
 export const WRONG_CREDENTIALS = "用户名或密码错误";
 
@@ -23,7 +23,7 @@ export async function attemptLogin(
   input: { username: string; password: string; address: string },
 ): Promise<LoginOutcome> {
   const username = input.username.trim();
-  const throttle = await checkLoginThrottle(db, username, input.address);
+  const throttle = await reserveLoginAttempt(db, username, input.address);
   if (!throttle.allowed) {
     await recordAudit(db, {
       actorUserId: null, actorName: username.slice(0, 100), action: "login.throttled",
@@ -36,7 +36,8 @@ export async function attemptLogin(
   const user = await findUserByUsername(db, username);
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), input.password);
   const succeeded = !!user && passwordOk && !toBool(user.disabled);
-  await recordLoginAttempt(db, username, input.address, succeeded);
+  // The reserved attempt already counts as a failure; only a success changes it.
+  if (succeeded) await recordLoginSuccess(db, username, throttle.attemptIds);
   const countyId = user ? (await grantsOf(db, user.id))[0]?.countyId ?? null : null;
 
   if (!succeeded) {

@@ -101,7 +101,8 @@ export class KyselySessionAdapter implements Adapter {
 export function createLucia(db: Kysely<Database>, secure = process.env.NODE_ENV === "production" && process.env.INSECURE_COOKIES !== "1") {
   return new Lucia(new KyselySessionAdapter(db), {
     sessionExpiresIn: new TimeSpan(IDLE_TIMEOUT_MS / 1000, "s"),
-    // A browser-session cookie: the server decides expiry, so the cookie never needs re-sending.
+    // No cookie expiry of our own (Lucia then sends a long Max-Age): the server alone decides
+    // expiry — idle and absolute — so the cookie never needs re-sending.
     sessionCookie: { name: "jx_session", expires: false, attributes: { sameSite: "lax", secure, path: "/" } },
     getUserAttributes: (attributes) => ({ username: attributes.username, displayName: attributes.display_name }),
   });

@@ -14,7 +14,7 @@ import { inspectZip } from "~/domain/import/zip";
 import { emptyReport, type ReportDocument } from "~/domain/report";
 import { scopeOf, type Viewer } from "~/domain/permissions";
 import { matchUnit } from "~/domain/unitMatch";
-import { insertReport, refreshCrossReportFlags } from "./reports.server";
+import { insertReport, lockCounty, refreshCrossReportFlags } from "./reports.server";
 import type { Actor } from "./users.server";
 
 /** The counties whose received files a viewer handles: those they review or administer. */
@@ -71,6 +71,7 @@ async function keepFile(db: Kysely<Database>, input: { countyId: string; year: n
 /** Stores a document as the unit's received report, unless the unit already has one for the year. */
 async function receive(db: Kysely<Database>, countyId: string, year: number, unit: { id: string; name: string; kind: string }, document: ReportDocument, fileName: string, actor: Actor) {
   return db.transaction().execute(async (trx) => {
+    await lockCounty(trx, countyId);
     const id = await insertReport(trx, {
       countyId, unit, year, document: { ...document, unit: { ...document.unit, name: unit.name }, year }, status: "submitted", source: "intake", sourceFileName: fileName,
     }, actor);

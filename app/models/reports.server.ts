@@ -301,6 +301,7 @@ export async function ensureStaffReport(db: Kysely<Database>, scope: Scope, unit
   const doc = emptyReport(unit.name, year);
   try {
     await db.transaction().execute(async (trx) => {
+      await lockCounty(trx, unit.county_id);
       const t = now();
       await trx.insertInto("reports").values({
         id, county_id: unit.county_id, unit_id: unit.id, year, status: "draft", version: 1, draft: toJson(doc), explanations: null,
@@ -339,6 +340,7 @@ export async function saveDraft(
   const document = parsed.data;
   const explanations = cleanExplanations(input.explanations);
   return db.transaction().execute(async (trx) => {
+    await lockCounty(trx, report.countyId);
     const result = await trx
       .updateTable("reports")
       .set({ draft: toJson(document), explanations: toJson(explanations), version: input.expectedVersion + 1, updated_at: now(), updated_by: actor.userId, ...(input.source ? { source: input.source } : {}) })
@@ -349,7 +351,11 @@ export async function saveDraft(
     if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, conflict: await currentState(trx, report.id) };
     const ctx = await loadRuleContext(trx, report);
     const state = deriveState(document, explanations, ctx);
-    await writeDerived(trx, { ...report, unitKind: report.unitKind, submittedAt: null, late: false }, state, explanations, ctx.settings);
+    // A returned report being edited keeps the time of its last submission.
+    const submittedAt = await lastSubmittedAt(trx, report.id);
+    await writeDerived(trx, {
+      ...report, submittedAt, late: submittedAt != null && ctx.deadline != null && submittedAt > ctx.deadline,
+    }, state, explanations, ctx.settings);
     const explained = Object.keys(explanations).filter((k) => explanations[k] !== report.explanations[k]);
     await appendAudit(trx, {
       actorUserId: actor.userId, actorName: actor.name, action: "report.save", entityType: "report", entityId: report.id, countyId: report.countyId,
@@ -393,6 +399,7 @@ export async function applyTransition(
   actor: Actor,
 ): Promise<TransitionOutcome> {
   return db.transaction().execute(async (trx) => {
+    await lockCounty(trx, report.countyId);
     const fresh = await forUpdate(
       trx,
       trx.selectFrom("reports").select(["status", "version", "draft", "explanations", "current_revision", "updated_at"]).where("id", "=", report.id),
@@ -449,6 +456,15 @@ export async function applyTransition(
     });
     return { ok: true as const, status: decision.to, version, revision };
   });
+}
+
+/**
+ * Serialises a county's report writes (MySQL: a row lock on the county, taken first so the
+ * transaction's snapshot starts after it). Cross-report flags read the whole county-year, so
+ * two transitions of one county at once would otherwise deadlock or miss each other.
+ */
+export async function lockCounty(trx: Transaction<Database>, countyId: string) {
+  await forUpdate(trx, trx.selectFrom("counties").select("id").where("id", "=", countyId)).execute();
 }
 
 async function lastSubmittedAt(trx: Transaction<Database>, reportId: string): Promise<number | null> {

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clientAddress, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
 import { scopeOf } from "~/domain/permissions";
 import { ruleSettingsSchema } from "~/domain/rules";
@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.intent === "create") {
     const parsed = createSchema.safeParse(form);
     if (!parsed.success) return data({ target: "create", errors: Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])), done: null as string | null }, { status: 400 });
-    if (!countyIds.includes(parsed.data.countyId)) throw new Response("未找到该县区", { status: 404 });
+    if (!countyIds.includes(parsed.data.countyId)) return notFound(request, context, viewer, `county:${parsed.data.countyId}`, "未找到该县区");
     const exists = (await listCampaigns(db(), [parsed.data.countyId])).some((c) => c.year === parsed.data.year);
     if (exists) return data({ target: "create", errors: { year: "该县区已有这一填报年度" } as Record<string, string>, done: null }, { status: 400 });
     await db().transaction().execute((trx) => insertCampaign(trx, { countyId: parsed.data.countyId, year: parsed.data.year, deadline: endOfDay(parsed.data.deadline) }, actor));
@@ -39,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   // Update one campaign: deadline and rule thresholds (a flag records the threshold it used).
   const campaign = (await listCampaigns(db(), countyIds)).find((c) => c.id === form.campaignId);
-  if (!campaign) throw new Response("未找到该填报年度", { status: 404 });
+  if (!campaign) return notFound(request, context, viewer, `campaign:${form.campaignId}`, "未找到该填报年度");
   const deadline = dateField.safeParse(form.deadline ?? "");
   const settings = ruleSettingsSchema.safeParse({
     deviationPct: form.deviationPct, executionPct: form.executionPct, overAchievedPct: form.overAchievedPct, scoreJump: form.scoreJump,

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clientAddress, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { scopeOf } from "~/domain/permissions";
@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!form.ok) return data({ errors: form.errors, fields: form.fields }, { status: 400 });
   const input = form.value;
   // The county comes from the form but must be one the admin administers: else nothing is found.
-  if (!scope.adminCountyIds.includes(input.countyId)) throw new Response("未找到该县区", { status: 404 });
+  if (!scope.adminCountyIds.includes(input.countyId)) return notFound(request, context, viewer, `county:${input.countyId}`, "未找到该县区");
   const parentId = input.parentId || null;
   if (parentId && !(await findUnitInCounties(db(), [input.countyId], parentId))) {
     return data({ errors: { parentId: "上级单位不存在或不属于该县区" }, fields: form.fields }, { status: 400 });

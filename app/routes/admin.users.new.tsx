@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { createAccount } from "~/auth/accounts.server";
-import { clientAddress, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { ROLE_LABELS, scopeOf, type Role } from "~/domain/permissions";
@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(userSchema, await request.formData());
   if (!form.ok) return data({ errors: form.errors, fields: form.fields }, { status: 400 });
   const input = form.value;
-  if (!scope.adminCountyIds.includes(input.countyId)) throw new Response("未找到该县区", { status: 404 });
+  if (!scope.adminCountyIds.includes(input.countyId)) return notFound(request, context, viewer, `county:${input.countyId}`, "未找到该县区");
   let unitId: string | null = null;
   if (input.role === "staff") {
     if (!input.unitId) return data({ errors: { unitId: "单位填报人员必须选择所属单位" }, fields: form.fields }, { status: 400 });

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useState } from "react";
-import { clientAddress, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { MAX_UPLOAD_BYTES } from "~/domain/import/limits";
 import { listCampaigns } from "~/models/campaigns.server";
 import { bureauCounties, listReceivedFiles, resolvePending, type IntakeOutcome } from "~/models/intake.server";
@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
   const outcome = await resolvePending(db(), bureauCounties(viewer), String(form.get("fileId") ?? ""), String(form.get("unitId") ?? ""), actor);
-  if (!outcome) return data({ outcome: null as IntakeOutcome | null, error: "该文件或单位不存在" }, { status: 404 });
+  if (!outcome) return notFound(request, context, viewer, `received_file:${form.get("fileId")}`, "该文件或单位不存在");
   return { outcome, error: null as string | null };
 }
 

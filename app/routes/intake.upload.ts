@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { clientAddress, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { bureauCounties, expandZip, intakeFile, type IntakeOutcome } from "~/models/intake.server";
 import { readUploadForm } from "~/models/uploads.server";
 import { db } from "~/services.server";
@@ -16,7 +16,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const countyId = String(form.get("countyId") ?? "");
   const year = Number(form.get("year"));
   // The county comes from the form: it must be one the viewer reviews or administers.
-  if (!bureauCounties(viewer).includes(countyId)) return json({ outcomes: [], error: "未找到该县区" }, 404);
+  if (!bureauCounties(viewer).includes(countyId)) return notFound(request, context, viewer, `county:${countyId}`, "未找到该县区");
   if (!Number.isInteger(year) || year < 2000 || year > 2100) return json({ outcomes: [], error: "请选择填报年度" }, 400);
   const file = form.get("file");
   if (!file || typeof file === "string" || file.size === 0) return json({ outcomes: [], error: "请选择文件" }, 400);

@@ -14,7 +14,8 @@ export const meta: MetaFunction = () => [{ title: "登录 · 绩效自评审核�
 const loginSchema = z.object({
   username: z.string().trim().min(1, "请输入用户名").max(64, "用户名不能超过64个字符"),
   password: z.string().min(1, "请输入密码").max(256, "密码不能超过256个字符"),
-  redirectTo: z.string().max(500).optional(),
+  // A too-long or odd redirect target is dropped (home page instead), never a refusal.
+  redirectTo: z.string().max(500).optional().catch(undefined),
 });
 
 /** Only same-site paths: never an open redirect. */

@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { clientAddress, requireViewer } from "~/auth/guard.server";
+import { clientAddress, forbidden, requireViewer } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
 import { ReportForm } from "~/components/report";
 import { ReviewPanel } from "~/components/ReviewPanel";
@@ -52,7 +52,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   switch (intent) {
     case "save":
     case "submit": {
-      if (perspective !== "staff") return refuse(403, "只有本单位填报人员可以修改和提交报告");
+      if (perspective !== "staff") return forbidden(request, context, viewer, `report.${intent}`, "只有本单位填报人员可以修改和提交报告");
       const formDocument = readFormDocument(form.get("document"));
       const explanations = readExplanations(form.get("explanations") ?? "{}");
       if (!formDocument || !explanations || !Number.isInteger(version)) return refuse(400, "提交的内容格式无效，请刷新页面后重试");
@@ -73,7 +73,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     case "approve":
     case "return":
     case "reopen": {
-      if (perspective !== "reviewer") return refuse(403, "只有本县财政局审核人员可以审核报告");
+      if (perspective !== "reviewer") return forbidden(request, context, viewer, `report.${intent}`, "只有本县财政局审核人员可以审核报告");
       if (!Number.isInteger(version)) return refuse(400, "请求无效，请刷新页面后重试");
       const reason = String(form.get("reason") ?? "");
       const outcome = await applyTransition(db(), report, { transition: intent as Transition, expectedVersion: version, reason, role: "reviewer" }, actor);
@@ -90,7 +90,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     case "comment":
     case "answer": {
-      if (perspective === "reader") return refuse(403, "您没有批注权限");
+      if (perspective === "reader") return forbidden(request, context, viewer, `report.${intent}`, "您没有批注权限");
       if (report.status === "draft") return refuse(400, "草稿状态的报告不能批注");
       const path = String(form.get("path") ?? "").trim() || null;
       const replyTo = intent === "answer" ? String(form.get("replyTo") ?? "") || null : null;
@@ -103,7 +103,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return { ok: true, intent, message: intent === "answer" ? "已回复" : "批注已添加" } satisfies ActionResult;
     }
     case "resolve": {
-      if (perspective === "reader") return refuse(403, "您没有权限");
+      if (perspective === "reader") return forbidden(request, context, viewer, "report.resolve", "您没有权限");
       const done = await resolveComment(db(), { reportId: report.id, countyId: report.countyId, commentId: String(form.get("commentId") ?? "") }, actor);
       return done ? ({ ok: true, intent, message: "已标记为解决" } satisfies ActionResult) : refuse(404, "该意见不存在或已解决");
     }

@@ -64,7 +64,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const parsed = bulkSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return data({ approved: 0, failed: [] as string[], message: "请求无效" }, { status: 400 });
-  const items = z.array(z.object({ id: z.string().max(40), version: z.number().int() })).max(200).safeParse(JSON.parse(parsed.data.reports || "[]"));
+  let selection: unknown;
+  try {
+    selection = JSON.parse(parsed.data.reports || "[]");
+  } catch {
+    return data({ approved: 0, failed: [] as string[], message: "请求无效" }, { status: 400 });
+  }
+  const items = z.array(z.object({ id: z.string().max(40), version: z.number().int() })).max(200).safeParse(selection);
   if (!items.success || items.data.length === 0) return data({ approved: 0, failed: [] as string[], message: "请先选择要通过的报告" }, { status: 400 });
   const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
   const scope = scopeOf(viewer);

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clientAddress, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { scopeOf } from "~/domain/permissions";
@@ -38,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(startSchema, await request.formData());
   if (!form.ok) return { error: "请求无效" };
   const id = await ensureStaffReport(db(), scopeOf(viewer), form.value.unitId, form.value.year, { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) });
-  if (!id) throw new Response("未找到该单位", { status: 404 });
+  if (!id) return notFound(request, context, viewer, `unit:${form.value.unitId}`, "未找到该单位");
   throw redirect(`/reports/${id}`);
 }
 

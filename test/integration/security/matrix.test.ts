@@ -1,0 +1,814 @@
+/**
+ * The authorization matrix: every loader and every action intent of every route module
+ * (discovered from app/routes and app/root.tsx — a route or intent without a case here fails
+ * the test), called with real Requests and real session cookies as anonymous, unit staff of
+ * two units and two counties, reviewers, leaders (county and city) and an admin, on their own
+ * tenant's objects, another unit's, another county's, nonexistent and junk ids, plus tampered
+ * ids in form bodies. Figures: cases run, cross-tenant successes, existence leaks (403/400
+ * instead of 404), foreign rows in any loader response, denied requests that changed data,
+ * successful writes without an audit row — written to .tmp/reliability/matrix-<dialect>.json.
+ */
+import { readFileSync } from "node:fs";
+import { unzipSync, strFromU8 } from "fflate";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { afterAll, describe, expect, it } from "vitest";
+import { createAccount } from "~/auth/accounts.server";
+import { CHARTS } from "~/charts/dashboard";
+import { toFormDocument } from "~/domain/formDocument";
+import type { Viewer } from "~/domain/permissions";
+import { emptyReport } from "~/domain/report";
+import { addComment } from "~/models/comments.server";
+import { intakeFile } from "~/models/intake.server";
+import { loadViewer } from "~/models/users.server";
+import { DEMO_PASSWORD, referenceDocument, seedDemo, type DemoSeed } from "../../../scripts/lib/seed";
+import { FigureRecorder } from "../../../scripts/lib/reliability/figures";
+import { discoverRouteFiles, type RouteFile } from "../../../scripts/lib/reliability/routes";
+import { businessFingerprint } from "../../../scripts/lib/reliability/tables";
+import { TEST_DIALECT, useTestDatabase } from "../support/db";
+import { loginCookie } from "../support/requests";
+
+const t = useTestDatabase();
+const figures = new FigureRecorder("matrix", TEST_DIALECT);
+const BASE = "http://localhost:3000";
+const FIXTURE = readFileSync(new URL("../../fixtures/luxian-trade-union-2023.txt", import.meta.url), "utf8");
+
+// ——— the app's routes ————————————————————————————————————————————————————————————————
+
+const ROUTES: RouteFile[] = discoverRouteFiles();
+type RouteModule = { loader?: (args: LoaderFunctionArgs) => Promise<unknown>; action?: (args: ActionFunctionArgs) => Promise<unknown> };
+const MODULES: Record<string, RouteModule> = Object.fromEntries(
+  await Promise.all(ROUTES.map(async (r) => [r.id, (await import(/* @vite-ignore */ r.file)) as RouteModule] as const)),
+);
+
+// ——— personas and objects ————————————————————————————————————————————————————————————
+
+const PERSONAS = ["anon", "zonggonghui", "jiaotiju", "hejiang_staff", "luxian_reviewer", "hejiang_reviewer", "luxian_leader", "city_leader", "luxian_admin"] as const;
+type Persona = (typeof PERSONAS)[number];
+
+interface World {
+  seed: DemoSeed;
+  viewers: Record<string, Viewer>;
+  cookies: Record<string, string>;
+  userIds: Record<string, string>;
+  /** Report targets by name → id. */
+  reports: Record<string, string>;
+  /** A bureau comment per non-draft report target. */
+  comments: Record<string, string>;
+  pendingFiles: { luxian: string; hejiang: string };
+  campaigns: { luxian: string; hejiang: string };
+}
+let w: World;
+
+interface ReportRow {
+  id: string;
+  unit_id: string;
+  county_id: string;
+  status: string;
+  version: number;
+  year: number;
+}
+
+async function reportRow(id: string): Promise<ReportRow | null> {
+  const r = await t.db.selectFrom("reports").select(["id", "unit_id", "county_id", "status", "version", "year"]).where("id", "=", id).executeTakeFirst();
+  return r ? { ...r, version: Number(r.version), year: Number(r.year) } : null;
+}
+
+// ——— what each persona may do (the specification, from DOMAIN.md's role table) ——————————
+
+function grants(p: Persona) {
+  const v = p === "anon" ? null : w.viewers[p];
+  const pick = (role: string, key: "countyId" | "unitId") => (v?.grants ?? []).filter((g) => g.role === role).map((g) => g[key]!).filter(Boolean);
+  return { staff: pick("staff", "unitId"), reviewer: pick("reviewer", "countyId"), leader: pick("leader", "countyId"), admin: pick("admin", "countyId") };
+}
+
+/** Staff see their unit's reports; reviewers and admins their county's from submission on; leaders submitted and approved ones. */
+function canView(p: Persona, r: ReportRow | null): boolean {
+  if (!r || p === "anon") return false;
+  const g = grants(p);
+  return (
+    g.staff.includes(r.unit_id) ||
+    ((g.reviewer.includes(r.county_id) || g.admin.includes(r.county_id)) && r.status !== "draft") ||
+    (g.leader.includes(r.county_id) && (r.status === "submitted" || r.status === "approved"))
+  );
+}
+const isStaffOf = (p: Persona, r: ReportRow | null) => !!r && p !== "anon" && grants(p).staff.includes(r.unit_id);
+const isReviewerOf = (p: Persona, r: ReportRow | null) => !!r && p !== "anon" && grants(p).reviewer.includes(r.county_id);
+const hasRole = (p: Persona, ...roles: Array<"staff" | "reviewer" | "leader" | "admin">) => p !== "anon" && roles.some((role) => grants(p)[role].length > 0);
+
+// ——— cases ——————————————————————————————————————————————————————————————————————————
+
+/** ok: 2xx or a redirect elsewhere; login: redirect to /login; hidden: 404; forbidden: 403; rejected: other 4xx. */
+type Outcome = "ok" | "login" | "hidden" | "forbidden" | "rejected" | "error";
+/** allowed: authorized (ok, or rejected for a business reason); deny: hidden or forbidden. */
+type Expect = "ok" | "allowed" | "login" | "hidden" | "deny";
+
+interface Case {
+  route: string;
+  kind: "loader" | "action";
+  intent?: string;
+  persona: Persona;
+  target: string;
+  /** Computed just before the call, from the current state. */
+  expect: () => Promise<Expect> | Expect;
+  args: () => Promise<LoaderFunctionArgs | ActionFunctionArgs> | LoaderFunctionArgs | ActionFunctionArgs;
+  /** Extra outcome check; returns a problem or null. */
+  check?: (result: unknown, outcome: Outcome) => Promise<string | null> | string | null;
+  /** Also accept a 404 when allowed (resolving an already resolved comment). */
+  allow404?: boolean;
+}
+
+let addressCounter = 0;
+const cookieOf = (p: Persona) => (p === "anon" ? undefined : w.cookies[p]);
+
+function getArgs(path: string, persona: Persona, params: Record<string, string> = {}): LoaderFunctionArgs {
+  const cookie = cookieOf(persona);
+  return { request: new Request(BASE + path, { headers: cookie ? { Cookie: cookie } : {} }), params, context: { address: "10.77.0.1" } } as LoaderFunctionArgs;
+}
+
+function postArgs(path: string, persona: Persona, body: Record<string, string> | FormData, params: Record<string, string> = {}, cookie = cookieOf(persona)): ActionFunctionArgs {
+  const headers: Record<string, string> = { Origin: BASE };
+  if (cookie) headers.Cookie = cookie;
+  let payload: BodyInit;
+  if (body instanceof FormData) payload = body;
+  else {
+    headers["Content-Type"] = "application/x-www-form-urlencoded";
+    payload = new URLSearchParams(body).toString();
+  }
+  // A fresh address per request: login throttling must not mix into the matrix.
+  const address = `10.78.${Math.floor(addressCounter / 250) % 250}.${addressCounter++ % 250}`;
+  return { request: new Request(BASE + path, { method: "POST", headers, body: payload }), params, context: { address } } as ActionFunctionArgs;
+}
+
+function statusOf(result: unknown): number {
+  if (result instanceof Response) return result.status;
+  if (result && typeof result === "object" && "init" in result) return (result as { init?: { status?: number } }).init?.status ?? 200;
+  return 200;
+}
+
+function classify(result: unknown, thrown: unknown): Outcome {
+  if (thrown !== undefined) return "error";
+  const status = statusOf(result);
+  if (status >= 300 && status < 400) {
+    const location = result instanceof Response ? result.headers.get("Location") ?? "" : "";
+    return location.startsWith("/login") ? "login" : "ok";
+  }
+  if (status < 300) return "ok";
+  if (status === 404) return "hidden";
+  if (status === 403) return "forbidden";
+  if (status >= 500) return "error";
+  return "rejected";
+}
+
+const dataOf = (result: unknown): any => (result && typeof result === "object" && "init" in result ? (result as unknown as { data: unknown }).data : result);
+
+/** Everything a response carries, as text (xlsx unzipped) for the foreign-row scan. */
+async function responseText(result: unknown): Promise<string> {
+  if (result instanceof Response) {
+    const type = result.headers.get("Content-Type") ?? "";
+    const bytes = new Uint8Array(await result.clone().arrayBuffer());
+    if (type.includes("spreadsheetml")) {
+      return Object.values(unzipSync(bytes)).map((b) => strFromU8(b)).join("\n");
+    }
+    return new TextDecoder().decode(bytes);
+  }
+  return JSON.stringify(dataOf(result) ?? null);
+}
+
+// ——— foreign tokens: what must never appear in a persona's loader responses ——————————————
+
+let foreignCache: Record<string, string[]> = {};
+
+async function refreshForeign() {
+  const units = await t.db.selectFrom("units").select(["id", "county_id", "name"]).execute();
+  const reports = await t.db.selectFrom("reports").select(["id", "unit_id", "county_id", "status"]).execute();
+  const memberships = await t.db.selectFrom("memberships").select(["user_id", "county_id"]).execute();
+  const counties = { luxian: w.seed.luxianId, hejiang: w.seed.hejiangId };
+  const countyTokens = (countyId: string) => [
+    countyId,
+    ...units.filter((u) => u.county_id === countyId).map((u) => u.id),
+    ...reports.filter((r) => r.county_id === countyId).map((r) => r.id),
+    ...memberships.filter((m) => m.county_id === countyId).map((m) => m.user_id).filter((id) => !memberships.some((m) => m.user_id === id && m.county_id !== countyId)),
+  ];
+  const other = (p: Persona): string[] => {
+    const g = grants(p);
+    const mine = new Set([...g.reviewer, ...g.leader, ...g.admin, ...units.filter((u) => g.staff.includes(u.id)).map((u) => u.county_id)]);
+    const tokens: string[] = [];
+    if (!mine.has(counties.hejiang)) tokens.push(...countyTokens(counties.hejiang), "合江");
+    if (!mine.has(counties.luxian)) tokens.push(...countyTokens(counties.luxian), "泸县");
+    if (g.staff.length) {
+      // Staff: no other unit, no other unit's report.
+      tokens.push(...units.filter((u) => !g.staff.includes(u.id)).map((u) => u.id));
+      tokens.push(...reports.filter((r) => !g.staff.includes(r.unit_id)).map((r) => r.id));
+    }
+    // The bureau never learns a draft's id; leaders not a returned one's either.
+    const bureau = [...g.reviewer, ...g.admin];
+    tokens.push(...reports.filter((r) => r.status === "draft" && [...bureau, ...g.leader].includes(r.county_id) && !g.staff.includes(r.unit_id)).map((r) => r.id));
+    tokens.push(...reports.filter((r) => r.status === "returned" && g.leader.includes(r.county_id) && !bureau.includes(r.county_id)).map((r) => r.id));
+    return [...new Set(tokens)];
+  };
+  foreignCache = Object.fromEntries(PERSONAS.filter((p) => p !== "anon").map((p) => [p, other(p)]));
+}
+
+// ——— the table of cases, per route ————————————————————————————————————————————————————
+
+const REPORT_TARGETS = ["Lown23", "Lown22", "Jown22", "L_draft", "L_submitted", "L_returned", "L_approved", "Hown22", "H_draft", "H_submitted", "H_returned", "H_approved", "none", "junk"];
+const NONEXISTENT = "0zzzzzzzzzzzzzzzzzzzzzzzzz";
+const JUNK = "x' OR '1'='1 --/../%00";
+const reportId = (target: string) => (target === "none" ? NONEXISTENT : target === "junk" ? JUNK : w.reports[target] ?? NONEXISTENT);
+
+/** A valid form document for the report, with the unit and year tampered (the route must keep its own). */
+async function tamperedFormDocument(id: string): Promise<string> {
+  const row = await t.db.selectFrom("reports").select("draft").where("id", "=", id).executeTakeFirst();
+  const doc = row ? JSON.parse(row.draft) : emptyReport();
+  const form = toFormDocument(doc);
+  form.unit.name = "合江县总工会（篡改）";
+  form.year = "2030";
+  form.targets.overallGoal = `矩阵测试 ${Date.now()}`;
+  return JSON.stringify(form);
+}
+
+type ReportOp = "view" | "import" | "save" | "submit" | "approve" | "return" | "reopen" | "comment" | "answer" | "resolve" | "accept" | "preview";
+
+function reportExpect(op: ReportOp, p: Persona, r: ReportRow | null): Expect {
+  if (p === "anon") return "login";
+  if (!canView(p, r)) return "hidden";
+  switch (op) {
+    case "view":
+      return "ok";
+    case "import":
+    case "accept":
+    case "preview":
+      // Only the unit's own staff import; everyone else is told the page does not exist.
+      return isStaffOf(p, r) ? "allowed" : "hidden";
+    case "save":
+    case "submit":
+      return isStaffOf(p, r) ? "allowed" : "deny";
+    case "approve":
+    case "return":
+    case "reopen":
+      return isReviewerOf(p, r) ? "allowed" : "deny";
+    case "comment":
+    case "answer":
+    case "resolve":
+      return isStaffOf(p, r) || isReviewerOf(p, r) ? "allowed" : "deny";
+  }
+}
+
+async function reportBody(op: ReportOp, target: string, id: string): Promise<Record<string, string> | FormData> {
+  const r = await reportRow(id);
+  const version = String(r?.version ?? 1);
+  switch (op) {
+    case "save":
+    case "submit":
+      return { intent: op, version, document: await tamperedFormDocument(id), explanations: "{}" };
+    case "approve":
+      return { intent: op, version };
+    case "return":
+    case "reopen":
+      return { intent: op, version, reason: "矩阵测试：请补充说明" };
+    case "comment":
+      return { intent: op, body: "矩阵测试批注", path: "selfScore" };
+    case "answer":
+      return { intent: op, body: "矩阵测试回复", replyTo: w.comments[target] ?? w.comments.L_submitted };
+    case "resolve":
+      return { intent: op, commentId: w.comments[target] ?? w.comments.L_submitted };
+    case "accept": {
+      const doc = referenceDocument();
+      doc.unit = { name: "合江县总工会（篡改）" };
+      return { intent: "accept", version, sections: "income,targets", document: JSON.stringify(doc) };
+    }
+    case "preview":
+      return { intent: "preview", text: FIXTURE };
+    default:
+      return {};
+  }
+}
+
+function reportCases(route: string, kind: "loader" | "action", op: ReportOp, path: (id: string) => string, intent?: string): Case[] {
+  const cases: Case[] = [];
+  for (const persona of PERSONAS) {
+    for (const target of REPORT_TARGETS) {
+      cases.push({
+        route, kind, intent, persona, target,
+        expect: async () => {
+          const r = await reportRow(reportId(target));
+          if (op === "import" && persona !== "anon" && canView(persona, r) && isStaffOf(persona, r)) {
+            return r!.status === "draft" || r!.status === "returned" ? "ok" : "allowed";
+          }
+          return reportExpect(op, persona, r);
+        },
+        args: async () => {
+          const id = reportId(target);
+          if (kind === "loader") return getArgs(path(id), persona, { reportId: id });
+          return postArgs(path(id), persona, await reportBody(op, target, id), { reportId: id });
+        },
+        allow404: op === "resolve",
+        check: op === "save" ? saveKeepsOwner(reportId(target)) : undefined,
+      });
+    }
+  }
+  return cases;
+}
+
+/** A save that went through stored the report's own unit and year, not the tampered ones. */
+function saveKeepsOwner(id: string) {
+  return async (_result: unknown, outcome: Outcome) => {
+    if (outcome !== "ok") return null;
+    const row = await t.db.selectFrom("reports").innerJoin("units", "units.id", "reports.unit_id").select(["reports.draft", "reports.year", "units.name"]).where("reports.id", "=", id).executeTakeFirst();
+    if (!row) return null;
+    const doc = JSON.parse(row.draft);
+    return doc.unit.name === row.name && doc.year === Number(row.year) ? null : `stored unit/year taken from the form: ${doc.unit.name} ${doc.year}`;
+  };
+}
+
+/** Simple role-gated page or action: who is allowed, with what outcome. */
+function roleCases(
+  route: string,
+  kind: "loader" | "action",
+  allowed: (p: Persona) => Expect | null,
+  body: (p: Persona) => Promise<Record<string, string> | FormData> | Record<string, string> | FormData = () => ({}),
+  path?: string | (() => string),
+  extra: Partial<Case> = {},
+): Case[] {
+  const defaultPath = "/" + route.replace(/^routes\//, "").replace(/\._index$|^_index$/, "").replace(/\./g, "/");
+  const url = () => (typeof path === "function" ? path() : path ?? defaultPath);
+  return PERSONAS.map((persona) => ({
+    route, kind, persona, target: "-",
+    expect: () => (persona === "anon" ? allowed(persona) ?? "login" : allowed(persona) ?? "deny"),
+    args: async () => (kind === "loader" ? getArgs(url(), persona) : postArgs(url(), persona, await body(persona))),
+    ...extra,
+  }));
+}
+
+let uniq = 0;
+const next = () => `${Date.now().toString(36)}${uniq++}`;
+
+function adminUserCases(kind: "loader" | "action", intent?: "disable" | "enable" | "resetPassword"): Case[] {
+  const route = "routes/admin.users.$userId";
+  const targets = ["victimL", "self", "victimH", "cityLeader", "none"];
+  const idOf = (target: string) => ({ victimL: w.userIds.matrix_victim_l, self: w.userIds.luxian_admin, victimH: w.userIds.matrix_victim_h, cityLeader: w.userIds.city_leader, none: NONEXISTENT })[target]!;
+  const cases: Case[] = [];
+  for (const persona of PERSONAS) {
+    // Resetting one's own password here would end the admin's own matrix session.
+    for (const target of targets.filter((x) => !(x === "self" && intent === "resetPassword"))) {
+      cases.push({
+        route, kind, intent, persona, target,
+        expect: () => {
+          if (persona === "anon") return "login";
+          if (!hasRole(persona, "admin")) return "deny";
+          if (target === "victimL" || target === "self") return target === "self" && intent === "disable" ? "allowed" : kind === "loader" ? "ok" : "allowed";
+          return "hidden";
+        },
+        args: () => {
+          const id = idOf(target);
+          if (kind === "loader") return getArgs(`/admin/users/${id}`, persona, { userId: id });
+          const body: Record<string, string> = { intent: intent! };
+          if (intent === "resetPassword") body.newPassword = `matrix reset ${next()} password`;
+          return postArgs(`/admin/users/${id}`, persona, body, { userId: id });
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+function dashboardCases(route: string, path: string, query: string): Case[] {
+  const cases: Case[] = [];
+  for (const county of ["", "own", "foreign"]) {
+    for (const persona of PERSONAS) {
+      cases.push({
+        route, kind: "loader", persona, target: county || "-",
+        expect: () => (persona === "anon" ? "login" : hasRole(persona, "leader", "reviewer", "admin") ? "ok" : "deny"),
+        args: () => {
+          const g = persona === "anon" ? null : grants(persona);
+          const mine = g ? [...g.leader, ...g.reviewer, ...g.admin][0] : undefined;
+          const countyId = county === "own" ? mine ?? w.seed.luxianId : county === "foreign" ? (mine === w.seed.hejiangId ? w.seed.luxianId : w.seed.hejiangId) : "";
+          const q = new URLSearchParams(query);
+          if (countyId) q.set("county", countyId);
+          return getArgs(`${path}?${q}`, persona);
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+function buildCases(): Record<string, Partial<Record<string, Case[]>>> {
+  const staffOnly = (expect: Expect) => (p: Persona) => (hasRole(p, "staff") ? expect : null);
+  const adminOnly = (expect: Expect) => (p: Persona) => (hasRole(p, "admin") ? expect : null);
+  const reviewerOnly = (expect: Expect) => (p: Persona) => (hasRole(p, "reviewer") ? expect : null);
+  const bureau = (expect: Expect) => (p: Persona) => (hasRole(p, "reviewer", "admin") ? expect : null);
+  const anyone = (expect: Expect) => (p: Persona) => (p === "anon" ? null : expect);
+  const report = (suffix: string) => (id: string) => `/reports/${encodeURIComponent(id)}${suffix}`;
+
+  return {
+    root: { loader: roleCases("root", "loader", () => "ok", undefined, "/") },
+    "routes/_index": { loader: roleCases("routes/_index", "loader", anyone("ok"), undefined, "/") },
+    "routes/account": {
+      loader: roleCases("routes/account", "loader", anyone("ok")),
+      action: roleCases("routes/account", "action", anyone("allowed"), () => ({ currentPassword: "not-my-password-at-all", newPassword: "matrix new password 1", confirmPassword: "matrix new password 1" })),
+    },
+    "routes/admin._index": { loader: roleCases("routes/admin._index", "loader", adminOnly("ok"), undefined, "/admin") },
+    "routes/admin.audit": {
+      loader: [
+        ...roleCases("routes/admin.audit", "loader", adminOnly("ok"), undefined, "/admin/audit?verify=1"),
+        // An entity of another county: the search finds nothing of it.
+        ...roleCases("routes/admin.audit", "loader", adminOnly("ok"), undefined, () => `/admin/audit?entity=${w.reports.H_submitted ?? w.reports.Hown22}`, { target: "foreign-entity" }),
+      ],
+    },
+    "routes/admin.campaigns": {
+      loader: roleCases("routes/admin.campaigns", "loader", adminOnly("ok")),
+      "action:create": [
+        ...roleCases("routes/admin.campaigns", "action", adminOnly("ok"), () => ({ intent: "create", countyId: w.seed.luxianId, year: String(2030 + (uniq++ % 60)), deadline: "" }), undefined, { target: "own-county", intent: "create" }),
+        ...roleCases("routes/admin.campaigns", "action", adminOnly("hidden"), () => ({ intent: "create", countyId: w.seed.hejiangId, year: "2099", deadline: "" }), undefined, { target: "foreign-county", intent: "create" }),
+      ],
+      "action:update": [
+        ...roleCases("routes/admin.campaigns", "action", adminOnly("allowed"), () => campaignUpdate(w.campaigns.luxian), undefined, { target: "own-campaign", intent: "update" }),
+        ...roleCases("routes/admin.campaigns", "action", adminOnly("hidden"), () => campaignUpdate(w.campaigns.hejiang), undefined, { target: "foreign-campaign", intent: "update" }),
+      ],
+    },
+    "routes/admin.units.new": {
+      loader: roleCases("routes/admin.units.new", "loader", adminOnly("ok")),
+      action: [
+        ...roleCases("routes/admin.units.new", "action", adminOnly("ok"), () => ({ countyId: w.seed.luxianId, code: `M${next()}`.slice(0, 30), name: "矩阵测试单位", kind: "department" }), undefined, { target: "own-county" }),
+        ...roleCases("routes/admin.units.new", "action", adminOnly("hidden"), () => ({ countyId: w.seed.hejiangId, code: `M${next()}`.slice(0, 30), name: "伪造单位", kind: "department" }), undefined, { target: "foreign-county" }),
+        ...roleCases("routes/admin.units.new", "action", adminOnly("allowed"), () => ({ countyId: w.seed.luxianId, code: `M${next()}`.slice(0, 30), name: "伪造下级单位", kind: "department", parentId: w.seed.unitIds["合江县总工会"] }), undefined, { target: "foreign-parent", check: noUnitNamed("伪造下级单位") }),
+      ],
+    },
+    "routes/admin.users.$userId": {
+      loader: adminUserCases("loader"),
+      "action:disable": adminUserCases("action", "disable"),
+      "action:enable": adminUserCases("action", "enable"),
+      "action:resetPassword": adminUserCases("action", "resetPassword"),
+    },
+    "routes/admin.users.new": {
+      loader: roleCases("routes/admin.users.new", "loader", adminOnly("ok")),
+      action: [
+        ...roleCases("routes/admin.users.new", "action", adminOnly("ok"), () => ({ username: `m_${next()}`, displayName: "矩阵", role: "staff", countyId: w.seed.luxianId, unitId: w.seed.unitIds["泸县民政局"], password: "matrix user password 1" }), undefined, { target: "own-county" }),
+        ...roleCases("routes/admin.users.new", "action", adminOnly("hidden"), () => ({ username: `m_${next()}`, displayName: "伪造", role: "reviewer", countyId: w.seed.hejiangId, password: "matrix user password 1" }), undefined, { target: "foreign-county" }),
+        ...roleCases("routes/admin.users.new", "action", adminOnly("allowed"), () => ({ username: `forged_${next()}`, displayName: "伪造", role: "staff", countyId: w.seed.luxianId, unitId: w.seed.unitIds["合江县总工会"], password: "matrix user password 1" }), undefined, { target: "foreign-unit", check: noForgedUser }),
+      ],
+    },
+    "routes/dashboard._index": { loader: dashboardCases("routes/dashboard._index", "/dashboard", "") },
+    "routes/dashboard.data": {
+      loader: [
+        ...dashboardCases("routes/dashboard.data", "/dashboard/data", `chart=${CHARTS[2].id}&format=csv`),
+        ...dashboardCases("routes/dashboard.data", "/dashboard/data", `chart=${CHARTS[2].id}&format=xlsx`),
+      ],
+    },
+    "routes/dashboard.units": { loader: dashboardCases("routes/dashboard.units", "/dashboard/units", "year=2023") },
+    "routes/healthz": { loader: roleCases("routes/healthz", "loader", () => "ok") },
+    "routes/intake": {
+      loader: roleCases("routes/intake", "loader", bureau("ok"), undefined, "/intake?year=2023"),
+      action: [
+        // The other county's pending file, then one's own file with another county's unit: not found.
+        ...roleCases("routes/intake", "action", bureau("hidden"), (p) => ({ fileId: foreignPending(p), unitId: ownUnit(p) }), undefined, { target: "foreign-file" }),
+        ...roleCases("routes/intake", "action", bureau("hidden"), (p) => ({ fileId: ownPending(p), unitId: foreignUnit(p) }), undefined, { target: "foreign-unit" }),
+        ...roleCases("routes/intake", "action", bureau("hidden"), () => ({ fileId: NONEXISTENT, unitId: NONEXISTENT }), undefined, { target: "none" }),
+      ],
+    },
+    "routes/intake.upload": {
+      action: [
+        ...roleCases("routes/intake.upload", "action", bureau("hidden"), (p) => intakeUpload(foreignCounty(p)), undefined, { target: "foreign-county" }),
+        ...roleCases("routes/intake.upload", "action", bureau("allowed"), (p) => intakeUpload(ownCounty(p)), undefined, { target: "own-county" }),
+      ],
+    },
+    "routes/login": {
+      loader: roleCases("routes/login", "loader", () => "ok"),
+      action: roleCases("routes/login", "action", () => "allowed", () => ({ username: `nobody_${next()}`, password: "wrong password here" })),
+    },
+    "routes/logout": {
+      loader: roleCases("routes/logout", "loader", () => "ok"),
+      // Logging out redirects to the login page, signed in or not; each case uses a fresh session.
+      action: PERSONAS.map((persona) => ({
+        route: "routes/logout", kind: "action" as const, persona, target: "own-session",
+        expect: () => "login" as Expect,
+        args: async () => postArgs("/logout", persona, {}, {}, persona === "anon" ? undefined : await loginCookie(persona, DEMO_PASSWORD)),
+      })),
+    },
+    "routes/no-access": { loader: roleCases("routes/no-access", "loader", anyone("ok")) },
+    "routes/reports.$reportId._index": {
+      loader: reportCases("routes/reports.$reportId._index", "loader", "view", report("")),
+      ...Object.fromEntries((["save", "submit", "approve", "return", "reopen", "comment", "answer", "resolve"] as const).map((op) => [
+        `action:${op}`, reportCases("routes/reports.$reportId._index", "action", op, (id) => `/reports/${encodeURIComponent(id)}?index`, op),
+      ])),
+      "tampered:commentIds": tamperedCommentCases(),
+    },
+    "routes/reports.$reportId.export[.json]": { loader: reportCases("routes/reports.$reportId.export[.json]", "loader", "view", report("/export.json")) },
+    "routes/reports.$reportId.history": { loader: reportCases("routes/reports.$reportId.history", "loader", "view", report("/history")) },
+    "routes/reports.$reportId.print": { loader: reportCases("routes/reports.$reportId.print", "loader", "view", report("/print")) },
+    "routes/reports.$reportId.targets[.xlsx]": { loader: reportCases("routes/reports.$reportId.targets[.xlsx]", "loader", "view", report("/targets.xlsx")) },
+    "routes/reports.$reportId.import": {
+      loader: reportCases("routes/reports.$reportId.import", "loader", "import", report("/import")),
+      "action:accept": reportCases("routes/reports.$reportId.import", "action", "accept", report("/import"), "accept"),
+      "action:preview": reportCases("routes/reports.$reportId.import", "action", "preview", report("/import"), "preview"),
+    },
+    "routes/review._index": {
+      loader: roleCases("routes/review._index", "loader", reviewerOnly("ok"), undefined, "/review?status=all&year=2023"),
+      "action:approveMany": [
+        ...roleCases("routes/review._index", "action", reviewerOnly("allowed"), (p) => bulk(p, "foreign"), "/review?index", { target: "foreign-reports", intent: "approveMany", check: approvedNone }),
+        ...roleCases("routes/review._index", "action", reviewerOnly("allowed"), (p) => bulk(p, "drafts"), "/review?index", { target: "own-drafts", intent: "approveMany", check: approvedNone }),
+        ...roleCases("routes/review._index", "action", reviewerOnly("allowed"), () => ({ intent: "approveMany", reports: JSON.stringify([{ id: NONEXISTENT, version: 1 }, { id: JUNK, version: 1 }]) }), "/review?index", { target: "none", intent: "approveMany", check: approvedNone }),
+      ],
+    },
+    "routes/unit._index": {
+      loader: roleCases("routes/unit._index", "loader", staffOnly("ok"), undefined, "/unit"),
+      "action:start": [
+        ...roleCases("routes/unit._index", "action", staffOnly("ok"), (p) => ({ intent: "start", unitId: grants(p).staff[0] ?? NONEXISTENT, year: "2024" }), "/unit?index", { target: "own-unit", intent: "start" }),
+        ...roleCases("routes/unit._index", "action", staffOnly("hidden"), (p) => ({ intent: "start", unitId: otherUnitSameCounty(p), year: "2024" }), "/unit?index", { target: "other-unit", intent: "start" }),
+        ...roleCases("routes/unit._index", "action", staffOnly("hidden"), (p) => ({ intent: "start", unitId: foreignUnit(p), year: "2024" }), "/unit?index", { target: "foreign-unit", intent: "start" }),
+        ...roleCases("routes/unit._index", "action", staffOnly("hidden"), () => ({ intent: "start", unitId: NONEXISTENT, year: "2024" }), "/unit?index", { target: "none", intent: "start" }),
+      ],
+    },
+  };
+}
+
+/** Answer or resolve on one's own report, naming a comment of another unit's or county's report. */
+function tamperedCommentCases(): Case[] {
+  const cases: Case[] = [];
+  const plan: Array<[Persona, string, string]> = [["luxian_reviewer", "L_approved", "tamperH"], ["zonggonghui", "Lown22", "tamperL"], ["hejiang_reviewer", "H_approved", "tamperL"], ["hejiang_staff", "Hown22", "tamperL"]];
+  for (const [persona, target, foreign] of plan) {
+    for (const intent of ["answer", "resolve"] as const) {
+      cases.push({
+        route: "routes/reports.$reportId._index", kind: "action", intent, persona, target: `${target} naming ${foreign}`,
+        expect: () => "allowed", allow404: true,
+        args: () => {
+          const id = reportId(target);
+          const body: Record<string, string> = intent === "answer" ? { intent, body: "篡改回复", replyTo: w.comments[foreign] } : { intent, commentId: w.comments[foreign] };
+          return postArgs(`/reports/${id}?index`, persona, body, { reportId: id });
+        },
+        check: async (_result, outcome) => {
+          if (outcome === "ok") return "a comment id from another report was accepted";
+          const row = await t.db.selectFrom("comments").select("resolved").where("id", "=", w.comments[foreign]).executeTakeFirst();
+          if (Number(row?.resolved) === 1) return "another report's comment was resolved";
+          const answers = await t.db.selectFrom("comments").select("id").where("reply_to", "=", w.comments[foreign]).execute();
+          return answers.length ? "an answer was attached to another report's comment" : null;
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+function campaignUpdate(campaignId: string) {
+  return {
+    campaignId, deadline: "2024-03-31", deviationPct: "10", executionPct: "90", overAchievedPct: "130", scoreJump: "15", outlierZ: "3", formulaSlack: "0.5",
+    bandExcellent: "90", bandGood: "80", bandFair: "60",
+  };
+}
+const ownCounty = (p: Persona) => (p === "anon" ? w.seed.luxianId : [...grants(p).reviewer, ...grants(p).admin, ...grants(p).leader][0] ?? w.seed.luxianId);
+const foreignCounty = (p: Persona) => (ownCounty(p) === w.seed.hejiangId ? w.seed.luxianId : w.seed.hejiangId);
+const ownPending = (p: Persona) => (ownCounty(p) === w.seed.hejiangId ? w.pendingFiles.hejiang : w.pendingFiles.luxian);
+const foreignPending = (p: Persona) => (ownCounty(p) === w.seed.hejiangId ? w.pendingFiles.luxian : w.pendingFiles.hejiang);
+const ownUnit = (p: Persona) => (ownCounty(p) === w.seed.hejiangId ? w.seed.unitIds["合江县农业农村局"] : w.seed.unitIds["泸县民政局"]);
+function foreignUnit(p: Persona) {
+  const staffUnit = p === "anon" ? undefined : grants(p).staff[0];
+  const inHejiang = staffUnit ? Object.entries(w.seed.unitIds).find(([, id]) => id === staffUnit)![0].startsWith("合江") : ownCounty(p) === w.seed.hejiangId;
+  return inHejiang ? w.seed.unitIds["泸县民政局"] : w.seed.unitIds["合江县农业农村局"];
+}
+function otherUnitSameCounty(p: Persona) {
+  return foreignUnit(p) === w.seed.unitIds["泸县民政局"] ? w.seed.unitIds["合江县卫生健康局"] : w.seed.unitIds["泸县水务局"];
+}
+
+function intakeUpload(countyId: string): FormData {
+  const form = new FormData();
+  form.set("countyId", countyId);
+  form.set("year", "2023");
+  const text = countyId === w.seed.hejiangId ? FIXTURE.replaceAll("泸县总工会", "合江县交通运输局").replaceAll("泸县", "合江县") : FIXTURE.replaceAll("泸县总工会", "泸县水务局");
+  form.set("file", new File([text], `matrix-${next()}.txt`, { type: "text/plain" }));
+  return form;
+}
+
+/** Bulk approve of reports the reviewer must not reach, each at its true current version. */
+async function bulk(p: Persona, kind: "foreign" | "drafts") {
+  const hejiang = p !== "anon" && grants(p).reviewer.includes(w.seed.hejiangId);
+  const keys = kind === "foreign" ? (hejiang ? ["L_submitted", "Lown22"] : ["H_submitted", "Hown22"]) : hejiang ? ["H_draft"] : ["L_draft", "Lown23"];
+  const items = [];
+  for (const key of keys.filter((k) => w.reports[k])) items.push({ id: w.reports[key], version: (await reportRow(w.reports[key]))!.version });
+  return { intent: "approveMany", reports: JSON.stringify(items) };
+}
+
+async function approvedNone(result: unknown): Promise<string | null> {
+  const d = dataOf(result);
+  return d && typeof d.approved === "number" && d.approved > 0 ? `bulk approve approved ${d.approved} report(s) it must not reach` : null;
+}
+
+function noUnitNamed(name: string) {
+  return async () => ((await t.db.selectFrom("units").select("id").where("name", "=", name).executeTakeFirst()) ? `a unit was created under another county's parent` : null);
+}
+async function noForgedUser() {
+  return (await t.db.selectFrom("users").select("id").where("username", "like", "forged_%").executeTakeFirst()) ? "a staff account was created for another county's unit" : null;
+}
+
+// ——— setup ——————————————————————————————————————————————————————————————————————————
+
+async function setUp(): Promise<World> {
+  const seed = await seedDemo(t.db);
+  const users = await t.db.selectFrom("users").select(["id", "username"]).execute();
+  const userIds: Record<string, string> = Object.fromEntries(users.map((u) => [u.username, u.id]));
+  for (const [username, county, unit] of [["matrix_victim_l", seed.luxianId, seed.unitIds["泸县民政局"]], ["matrix_victim_h", seed.hejiangId, seed.unitIds["合江县农业农村局"]]] as const) {
+    const made = await createAccount(t.db, { username, displayName: "矩阵目标", password: DEMO_PASSWORD, grants: [{ role: "staff", countyId: county, unitId: unit }] }, null);
+    if (!made.ok) throw new Error(JSON.stringify(made.errors));
+    userIds[username] = made.userId;
+  }
+  const viewers: Record<string, Viewer> = {};
+  const cookies: Record<string, string> = {};
+  for (const p of PERSONAS) {
+    if (p === "anon") continue;
+    viewers[p] = (await loadViewer(t.db, userIds[p]))!;
+    cookies[p] = await loginCookie(p, DEMO_PASSWORD);
+  }
+  const rows = await t.db.selectFrom("reports").select(["id", "unit_id", "county_id", "status", "year"]).orderBy("year", "desc").orderBy("id").execute();
+  const reports: Record<string, string> = {};
+  const byUnitYear = (unit: string, year: number) => rows.find((r) => r.unit_id === unit && Number(r.year) === year)?.id;
+  reports.Lown23 = byUnitYear(seed.unitIds["泸县总工会"], 2023)!;
+  reports.Lown22 = byUnitYear(seed.unitIds["泸县总工会"], 2022)!;
+  reports.Jown22 = byUnitYear(seed.unitIds["泸县教育和体育局"], 2022)!;
+  reports.Hown22 = byUnitYear(seed.unitIds["合江县总工会"], 2022)!;
+  const mine = new Set([seed.unitIds["泸县总工会"], seed.unitIds["泸县教育和体育局"], seed.unitIds["合江县总工会"], seed.unitIds["泸县群团工作中心"]]);
+  for (const [prefix, county] of [["L", seed.luxianId], ["H", seed.hejiangId]] as const) {
+    for (const status of ["draft", "submitted", "returned", "approved"]) {
+      const hit = rows.find((r) => r.county_id === county && r.status === status && !mine.has(r.unit_id));
+      if (hit) reports[`${prefix}_${status}`] = hit.id;
+    }
+  }
+  // A bureau comment on every non-draft target, from its county's reviewer.
+  const comments: Record<string, string> = {};
+  for (const [target, id] of Object.entries(reports)) {
+    const r = rows.find((x) => x.id === id)!;
+    if (r.status === "draft") continue;
+    const reviewer = r.county_id === seed.luxianId ? viewers.luxian_reviewer : viewers.hejiang_reviewer;
+    const made = await addComment(t.db, { reportId: id, countyId: r.county_id, revision: 1, path: "selfScore", replyTo: null, body: `矩阵测试意见 ${target}`, side: "bureau" }, { userId: reviewer.userId, name: reviewer.displayName, address: "10.0.0.1" });
+    if (made.ok) comments[target] = made.id;
+  }
+  // Comments only the tampered-id cases point at (from another unit's or county's report).
+  for (const [key, target] of [["tamperL", "L_submitted"], ["tamperH", "H_submitted"]] as const) {
+    const id = reports[target] ?? (key === "tamperL" ? reports.Lown22 : reports.Hown22);
+    const r = rows.find((x) => x.id === id)!;
+    const reviewer = r.county_id === seed.luxianId ? viewers.luxian_reviewer : viewers.hejiang_reviewer;
+    const made = await addComment(t.db, { reportId: id, countyId: r.county_id, revision: 1, path: null, replyTo: null, body: "只供篡改测试指向的意见", side: "bureau" }, { userId: reviewer.userId, name: reviewer.displayName, address: "10.0.0.1" });
+    if (made.ok) comments[key] = made.id;
+  }
+  // A pending received file (unit name matching none) in each county.
+  const pending = async (countyId: string, text: string) => {
+    const outcome = await intakeFile(t.db, { countyId, year: 2023, fileName: "待确认.txt", bytes: new TextEncoder().encode(text) }, { userId: null, name: "矩阵测试" });
+    return outcome.fileId!;
+  };
+  const pendingFiles = {
+    luxian: await pending(seed.luxianId, FIXTURE.replaceAll("泸县总工会", "查无此单位")),
+    hejiang: await pending(seed.hejiangId, FIXTURE.replaceAll("泸县总工会", "查无此单位").replaceAll("泸县", "合江县")),
+  };
+  const campaignRows = await t.db.selectFrom("campaigns").select(["id", "county_id", "year"]).where("year", "=", 2024).execute();
+  const campaigns = { luxian: campaignRows.find((c) => c.county_id === seed.luxianId)!.id, hejiang: campaignRows.find((c) => c.county_id === seed.hejiangId)!.id };
+  return { seed, viewers, cookies, userIds, reports, comments, pendingFiles, campaigns };
+}
+
+// ——— running ————————————————————————————————————————————————————————————————————————
+
+interface Tally {
+  cases: number;
+  allowedCases: number;
+  deniedCases: number;
+  crossTenantSuccesses: string[];
+  existenceLeaks: string[];
+  unexpectedDenials: string[];
+  errors: string[];
+  foreignRows: string[];
+  deniedMutations: string[];
+  unauditedWrites: string[];
+  unauditedDenials: string[];
+  checkProblems: string[];
+  routesCovered: Set<string>;
+}
+
+const tally: Tally = {
+  cases: 0, allowedCases: 0, deniedCases: 0, crossTenantSuccesses: [], existenceLeaks: [], unexpectedDenials: [], errors: [], foreignRows: [],
+  deniedMutations: [], unauditedWrites: [], unauditedDenials: [], checkProblems: [], routesCovered: new Set(),
+};
+
+const auditCount = async () => Number((await t.db.selectFrom("audit_log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+
+async function runCase(c: Case) {
+  const handler = c.kind === "loader" ? MODULES[c.route].loader! : MODULES[c.route].action!;
+  const label = `${c.route} ${c.kind}${c.intent ? `:${c.intent}` : ""} as ${c.persona} on ${c.target}`;
+  const expected = await c.expect();
+  const args = await c.args();
+  const before = c.kind === "action" ? await businessFingerprint(t.db) : "";
+  const auditBefore = await auditCount();
+  let result: unknown;
+  let thrown: unknown;
+  try {
+    result = await handler(args as never);
+  } catch (e) {
+    if (e instanceof Response) result = e;
+    else thrown = e;
+  }
+  const outcome = classify(result, thrown);
+  const after = c.kind === "action" ? await businessFingerprint(t.db) : "";
+  const audited = (await auditCount()) > auditBefore;
+  const mutated = before !== after;
+  tally.cases++;
+  tally.routesCovered.add(`${c.route} ${c.kind}${c.intent ? `:${c.intent}` : ""}`);
+  const denyExpected = expected === "hidden" || expected === "deny" || expected === "login";
+  if (denyExpected) tally.deniedCases++;
+  else tally.allowedCases++;
+
+  if (outcome === "error") tally.errors.push(`${label}: ${thrown instanceof Error ? thrown.message : statusOf(result)}`);
+  if (denyExpected) {
+    if (outcome === "ok" || mutated) tally.crossTenantSuccesses.push(`${label}: ${outcome}${mutated ? " (data changed)" : ""}`);
+    if (mutated) tally.deniedMutations.push(label);
+    if (expected === "hidden" && outcome !== "hidden" && outcome !== "login") tally.existenceLeaks.push(`${label}: ${outcome} (${statusOf(result)}) instead of 404`);
+    if (expected === "login" && outcome !== "login") tally.existenceLeaks.push(`${label}: ${outcome} instead of the login page`);
+    if ((outcome === "hidden" || outcome === "forbidden") && !audited) tally.unauditedDenials.push(`${label}: ${statusOf(result)}`);
+  } else {
+    const fine = expected === "ok" ? outcome === "ok" : outcome === "ok" || outcome === "rejected" || (c.allow404 && outcome === "hidden");
+    if (!fine) tally.unexpectedDenials.push(`${label}: expected ${expected}, got ${outcome} (${statusOf(result)}) ${JSON.stringify(dataOf(result))?.slice(0, 200)}`);
+    if (mutated && !audited) tally.unauditedWrites.push(label);
+  }
+  if (c.check) {
+    const problem = await c.check(result, outcome);
+    if (problem) tally.checkProblems.push(`${label}: ${problem}`);
+  }
+  if (c.kind === "loader" && outcome === "ok" && c.persona !== "anon") {
+    let text = await responseText(result);
+    // What the request itself said (a county filter naming another county) may be echoed back.
+    for (const value of new URL((args as LoaderFunctionArgs).request.url).searchParams.values()) if (value.length > 8) text = text.replaceAll(value, "");
+    for (const token of foreignCache[c.persona] ?? []) {
+      if (text.includes(token)) {
+        tally.foreignRows.push(`${label}: contains ${token}`);
+        break;
+      }
+    }
+  }
+  if (mutated) await refreshForeign();
+}
+
+describe(`authorization matrix (${TEST_DIALECT})`, () => {
+  let table: Record<string, Partial<Record<string, Case[]>>>;
+
+  it("sets up the demo counties, personas, comments and pending files", async () => {
+    w = await setUp();
+    await refreshForeign();
+    table = buildCases();
+    expect(Object.keys(w.reports).length).toBeGreaterThanOrEqual(10);
+  }, 120_000);
+
+  it("has a case for every loader and action intent of every route module", () => {
+    const missing: string[] = [];
+    for (const route of ROUTES) {
+      const mod = MODULES[route.id];
+      const spec = table[route.id] ?? {};
+      if (mod.loader && !spec.loader?.length) missing.push(`${route.id}: loader`);
+      if (!mod.action) continue;
+      if (route.intents.length) {
+        for (const intent of route.intents) if (!spec[`action:${intent}`]?.length) missing.push(`${route.id}: action intent "${intent}"`);
+      } else if (!spec.action?.length) missing.push(`${route.id}: action`);
+    }
+    const stale = Object.keys(table).filter((id) => !MODULES[id]);
+    expect(missing, "route modules without matrix cases — add them to buildCases()").toEqual([]);
+    expect(stale, "matrix cases for routes that no longer exist").toEqual([]);
+  });
+
+  it("runs every case: no cross-tenant success, no leak, no foreign row, every write and denial accounted for", async () => {
+    const cases = Object.values(table).flatMap((spec) => Object.values(spec).flat()) as Case[];
+    // Logout last: it is the only case that ends sessions (its own fresh ones).
+    cases.sort((a, b) => Number(a.route === "routes/logout" && a.kind === "action") - Number(b.route === "routes/logout" && b.kind === "action"));
+    for (const c of cases) await runCase(c);
+
+    figures.add("cases run", tally.cases, { atLeast: 1000 });
+    figures.add("route handlers covered (loader / action intent)", tally.routesCovered.size);
+    figures.add("cases expected allowed", tally.allowedCases);
+    figures.add("cases expected denied", tally.deniedCases);
+    figures.add("cross-tenant successes", tally.crossTenantSuccesses.length, { equals: 0 });
+    figures.add("foreign rows in loader responses", tally.foreignRows.length, { equals: 0 });
+    figures.add("denied requests that changed data", tally.deniedMutations.length, { equals: 0 });
+    figures.add("existence leaks (not 404 for another tenant)", tally.existenceLeaks.length, { equals: 0 });
+    figures.add("successful writes without audit row", tally.unauditedWrites.length, { equals: 0 });
+    figures.add("5xx / thrown errors", tally.errors.length, { equals: 0 });
+    figures.add("wrongly refused (allowed cases denied)", tally.unexpectedDenials.length, { equals: 0 });
+    figures.add("tampered-body checks failed", tally.checkProblems.length, { equals: 0 });
+    figures.add("denials without audit row", tally.unauditedDenials.length, { equals: 0 });
+    for (const d of [...new Set(tally.unauditedDenials.map((s) => s.replace(/ as \S+ on \S+/, "")))].slice(0, 20)) figures.note(`unaudited denial: ${d}`);
+
+    const details = { errors: tally.errors, crossTenantSuccesses: tally.crossTenantSuccesses, foreignRows: tally.foreignRows, existenceLeaks: tally.existenceLeaks, unexpectedDenials: tally.unexpectedDenials, checkProblems: tally.checkProblems, unauditedWrites: tally.unauditedWrites };
+    for (const [k, v] of Object.entries(details)) if (v.length) console.log(`${k}:\n  ${v.slice(0, 30).join("\n  ")}`);
+    expect(tally.errors).toEqual([]);
+    expect(tally.crossTenantSuccesses).toEqual([]);
+    expect(tally.foreignRows).toEqual([]);
+    expect(tally.existenceLeaks).toEqual([]);
+    expect(tally.unexpectedDenials).toEqual([]);
+    expect(tally.checkProblems).toEqual([]);
+    expect(tally.unauditedWrites).toEqual([]);
+    expect(tally.cases).toBeGreaterThan(1000);
+  }, 600_000);
+
+  // DESIGN.md: "Every state change, comment, login (success and failure), permission denial and
+  // admin change writes an audit row". The guard's 403/404 do; a route's own refusal must too.
+  it("records every permission denial in the audit log", () => {
+    expect([...new Set(tally.unauditedDenials.map((s) => s.replace(/ as \S+ on .*$/, "")))]).toEqual([]);
+  });
+});
+
+afterAll(() => {
+  figures.write();
+});
