@@ -32,7 +32,19 @@ export interface Authenticated {
   sessionId: string;
 }
 
-export async function getAuthenticated(request: Request): Promise<Authenticated | null> {
+/** One session lookup per request, however many loaders (root and route) ask for it. */
+const perRequest = new WeakMap<Request, Promise<Authenticated | null>>();
+
+export function getAuthenticated(request: Request): Promise<Authenticated | null> {
+  let pending = perRequest.get(request);
+  if (!pending) {
+    pending = lookUpSession(request);
+    perRequest.set(request, pending);
+  }
+  return pending;
+}
+
+async function lookUpSession(request: Request): Promise<Authenticated | null> {
   const lucia = sessions();
   const sessionId = lucia.readSessionCookie(request.headers.get("Cookie") ?? "");
   if (!sessionId) return null;

@@ -78,7 +78,8 @@ export async function createApp(buildPath = resolve("build/index.js")) {
   });
 
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
+  // public/ holds only the favicon besides the build: no file-system lookup for every page.
+  app.use("/favicon.ico", express.static("public/favicon.ico", { maxAge: "1d" }));
   app.all(
     "*",
     createRequestHandler({
