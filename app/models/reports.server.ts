@@ -126,7 +126,7 @@ export async function loadRuleContext(db: Kysely<Database>, report: { countyId: 
   const [{ settings, deadline }, peers, previous] = await Promise.all([
     campaignSettings(db, report.countyId, report.year),
     countyPeers(db, report.countyId, report.year),
-    previousScores(db, report.countyId, report.year - 1),
+    previousScores(db, report.countyId, report.year - 1, report.unitId),
   ]);
   return { settings, deadline, ...crossContext(peers, previous, report) };
 }
@@ -149,15 +149,16 @@ export async function countyPeers(db: Kysely<Database>, countyId: string, year: 
   return rows.map((r) => ({ reportId: r.report_id, executionRate: r.execution_rate, selfScore: r.self_score }));
 }
 
-/** Last year's counted self scores by unit, as the report wrote them. */
-export async function previousScores(db: Kysely<Database>, countyId: string, year: number): Promise<Map<string, string>> {
-  const rows = await db
+/** Last year's counted self scores by unit (or of one unit), as the report wrote them. */
+export async function previousScores(db: Kysely<Database>, countyId: string, year: number, unitId?: string): Promise<Map<string, string>> {
+  let query = db
     .selectFrom("reports")
     .select(["unit_id", "draft"])
     .where("county_id", "=", countyId)
     .where("year", "=", year)
-    .where("status", "in", ["submitted", "approved"])
-    .execute();
+    .where("status", "in", ["submitted", "approved"]);
+  if (unitId) query = query.where("unit_id", "=", unitId);
+  const rows = await query.execute();
   const scores = new Map<string, string>();
   for (const r of rows) {
     const score = fromJson<ReportDocument>(r.draft, emptyReport()).selfScore;
