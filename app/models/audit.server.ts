@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { isMysql } from "#db/dialect";
 import { newId, now, toNumber } from "#db/codecs";
-import type { Database } from "#db/schema";
+import type { AuditEntry, Database } from "#db/schema";
 
 export interface AuditEvent {
   actorUserId: string | null;
@@ -24,22 +24,8 @@ export interface AuditEvent {
 
 export const GENESIS_HASH = "0".repeat(64);
 
-interface ChainedFields {
-  seq: number;
-  id: string;
-  at: number;
-  actor_user_id: string | null;
-  actor_name: string | null;
-  action: string;
-  entity_type: string | null;
-  entity_id: string | null;
-  county_id: string | null;
-  from_state: string | null;
-  to_state: string | null;
-  detail: string | null;
-  address: string | null;
-  prev_hash: string;
-}
+/** Every column but the hash itself, with BIGINTs as numbers. */
+type ChainedFields = Omit<AuditEntry, "hash" | "seq" | "at"> & { seq: number; at: number };
 
 /** The hash covers every column but itself, in a fixed order. */
 export function auditHash(row: ChainedFields): string {

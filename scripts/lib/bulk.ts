@@ -21,7 +21,7 @@ import { computeMetrics, explanationKey } from "~/domain/metrics";
 import { dec } from "~/domain/money";
 import type { Flag, ReportDocument } from "~/domain/report";
 import { checkReport, executionRateOf, type RuleSettings } from "~/domain/rules";
-import { auditHash } from "~/models/audit.server";
+import { auditHash, type AuditEvent } from "~/models/audit.server";
 import { crossContext, metricsRow, previousScores } from "~/models/reports.server";
 import { seededRandom } from "./synthetic";
 import {
@@ -67,18 +67,9 @@ export async function insertRows<T extends TableName>(trx: Executor, table: T, r
 
 // ——— the audit chain ——————————————————————————————————————————————————————————————
 
-export interface AuditInput {
+/** An audit event with its own time and, optionally, a deterministic id. */
+export interface AuditInput extends AuditEvent {
   at: number;
-  actorUserId: string | null;
-  actorName: string | null;
-  action: string;
-  entityType?: string | null;
-  entityId?: string | null;
-  countyId?: string | null;
-  fromState?: string | null;
-  toState?: string | null;
-  detail?: Record<string, unknown> | null;
-  address?: string | null;
   /** Deterministic id (else one is drawn from the batch's stream). */
   id?: string;
 }
