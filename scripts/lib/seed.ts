@@ -15,7 +15,7 @@ import type { ReportDocument } from "~/domain/report";
 import type { ReportStatus } from "~/domain/workflow";
 import { insertCampaign } from "~/models/campaigns.server";
 import { insertReport, refreshCrossReportFlags } from "~/models/reports.server";
-import { seededRandom, syntheticReport } from "./synthetic";
+import { deadlineOf, seededRandom, syntheticReport } from "./synthetic";
 import { insertCounty, insertUnit } from "~/models/units.server";
 
 export const DEMO_PASSWORD = "jixiao-demo-2023";
@@ -105,8 +105,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoSeed> {
     );
     for (const countyId of [luxianId, hejiangId]) {
       for (const year of [2022, 2023, 2024]) {
-        // Reports on year Y are due at the end of March of Y+1 (China Standard Time).
-        await insertCampaign(trx, { countyId, year, deadline: Date.UTC(year + 1, 2, 31, 16, 0, 0) }, null);
+        await insertCampaign(trx, { countyId, year, deadline: deadlineOf(year) }, null);
       }
     }
     return { luxianId, hejiangId };
@@ -183,7 +182,7 @@ async function seedDemoReports(db: Kysely<Database>) {
         if (status !== "draft") for (const flag of flags) if (flag.severity === "warning") explanations[explanationKey(flag)] = "（演示）已核实，情况属实。";
         // A unit cannot submit over errors: such reports reached the bureau as received files.
         const received = status !== "draft" && flags.some((f) => f.severity === "error");
-        const deadline = Date.UTC(year + 1, 2, 31, 16);
+        const deadline = deadlineOf(year);
         const submittedAt = deadline - 40 * 86_400_000 + Math.floor(rnd() * 50 * 86_400_000);
         await insertReport(trx, {
           countyId: unit.county_id, unit: { id: unit.id, name: unit.name, kind: unit.kind }, year, document, explanations, status,

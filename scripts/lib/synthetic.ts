@@ -19,9 +19,12 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-const between = (rnd: Random, lo: number, hi: number) => lo + (hi - lo) * rnd();
-const int = (rnd: Random, lo: number, hi: number) => Math.floor(between(rnd, lo, hi + 1));
-const pick = <T>(rnd: Random, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+export const between = (rnd: Random, lo: number, hi: number) => lo + (hi - lo) * rnd();
+export const int = (rnd: Random, lo: number, hi: number) => Math.floor(between(rnd, lo, hi + 1));
+export const pick = <T>(rnd: Random, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+
+/** Reports on year Y are due at the end of March of Y+1 (China Standard Time). */
+export const deadlineOf = (year: number) => Date.UTC(year + 1, 2, 31, 16, 0, 0);
 function normal(rnd: Random, mean: number, sd: number) {
   const u = Math.max(rnd(), 1e-12);
   return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());

@@ -18,7 +18,7 @@ import type { ReportStatus } from "#db/schema";
 import type { MembershipGrant } from "~/domain/permissions";
 import type { Indicator, ReportDocument } from "~/domain/report";
 import { checkReport, DEFAULT_RULE_SETTINGS, formulaScore, normalizeNature, type RuleSettings } from "~/domain/rules";
-import { seededRandom, syntheticReport, type Inconsistency, type Random } from "../synthetic";
+import { between, deadlineOf, int, pick, seededRandom, syntheticReport, type Inconsistency, type Random } from "../synthetic";
 import {
   APPROVE_NOTES, countyNames, personName, REOPEN_REASONS, RETURN_REASONS, REVIEW_COMMENTS, unitTemplates, type UnitTemplate,
 } from "./names";
@@ -198,15 +198,12 @@ export class IdMaker {
   }
 }
 
-const between = (rnd: Random, lo: number, hi: number) => lo + (hi - lo) * rnd();
-const int = (rnd: Random, lo: number, hi: number) => Math.floor(between(rnd, lo, hi + 1));
-const pick = <T>(rnd: Random, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
 // ——— the province ————————————————————————————————————————————————————————————————
 
 /** Reports on year Y are due at the end of March of Y+1 (China Standard Time), as in the demo. */
-export const deadlineOf = (year: number) => Date.UTC(year + 1, 2, 31, 16, 0, 0);
+export { deadlineOf };
 /** The dataset's "now" for the last year: a few weeks after its deadline. */
 export const snapshotOf = (lastYear: number) => deadlineOf(lastYear) + 24 * DAY;
 
