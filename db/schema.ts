@@ -3,7 +3,7 @@
  * milliseconds (BIGINT) and booleans 0/1 in both dialects, money is integer 分 —
  * see codecs.ts for the conversions.
  */
-import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
 export type Role = "staff" | "reviewer" | "leader" | "admin";
 export type ReportStatus = "draft" | "submitted" | "returned" | "approved";
@@ -17,6 +17,8 @@ export interface CountiesTable {
   name: string;
   is_demo: number;
   created_at: BigIntColumn;
+  /** Raised with every change to the county's read model: the dashboard's cache key (migration 0004). */
+  data_version: Generated<BigIntColumn>;
 }
 
 export interface UnitsTable {

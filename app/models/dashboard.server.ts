@@ -5,10 +5,14 @@
  * reports count in the figures; drafts and returned reports count only as "not yet".
  */
 import { sql, type Kysely } from "kysely";
-import { toNumber } from "#db/codecs";
+import { toBigInt, toNumber } from "#db/codecs";
 import type { Database } from "#db/schema";
 import { z } from "zod";
+import {
+  average, chinaDay, deviationPct, emptyDetail, emptySums, executionRatePct, plottedWan, totalDetail, totalSums, type CountyYearFigures, type FigureSums,
+} from "~/domain/figures";
 import { scopeOf, type Viewer } from "~/domain/permissions";
+import { LruCache } from "~/utils/lru";
 import { listCampaigns } from "./campaigns.server";
 import { latestReportedYear } from "./queue.server";
 import { countyIdsOf, listCounties } from "./units.server";
@@ -23,167 +27,200 @@ export interface DashboardFilters {
 
 const COUNTED = ["submitted", "approved"] as const;
 
-function metrics(db: Kysely<Database>, f: DashboardFilters) {
-  let q = db.selectFrom("report_metrics as m").where("m.county_id", "in", f.countyIds.length ? f.countyIds : ["-"]).where("m.year", "=", f.year);
+/** The read model rows of the filter; `year: null` spans every year (the trend chart). */
+function metrics(db: Kysely<Database>, f: Omit<DashboardFilters, "year"> & { year: number | null }) {
+  let q = db.selectFrom("report_metrics as m").where("m.county_id", "in", f.countyIds.length ? f.countyIds : ["-"]);
+  if (f.year != null) q = q.where("m.year", "=", f.year);
   if (f.unitKind) q = q.where("m.unit_kind", "=", f.unitKind);
   if (f.functionClass) q = q.where("m.main_class", "=", f.functionClass);
   return q;
 }
 
-function counted(db: Kysely<Database>, f: DashboardFilters) {
+function counted(db: Kysely<Database>, f: Omit<DashboardFilters, "year"> & { year: number | null }) {
   return metrics(db, f).where("m.status", "in", f.status ? [f.status] : [...COUNTED]);
 }
 
-const fenToWan = (fen: unknown) => toNumber(fen as number | string | null) / 1_000_000;
+/** Cached county figures, per database (tests open several), bounded. */
+const caches = new WeakMap<Kysely<Database>, LruCache<string, { version: string; value: unknown }>>();
+const CACHE_ENTRIES = 20_000;
 
-export async function headline(db: Kysely<Database>, f: DashboardFilters, deviationThreshold = 0.1) {
-  let units = db.selectFrom("units").select((eb) => eb.fn.countAll().as("n")).where("county_id", "in", f.countyIds.length ? f.countyIds : ["-"]);
-  if (f.unitKind) units = units.where("kind", "=", f.unitKind);
-  const [unitRow, statusRows, sums] = await Promise.all([
-    units.executeTakeFirst(),
-    metrics(db, f).select(["m.status", (eb) => eb.fn.countAll().as("n")]).groupBy("m.status").execute(),
-    counted(db, f)
-      .select([
-        (eb) => eb.fn.countAll().as("reports"),
-        sql<string>`CAST(COALESCE(SUM(m.adjusted_budget_fen), 0) AS SIGNED)`.as("budget"),
-        sql<string>`CAST(COALESCE(SUM(m.expenditure_fen), 0) AS SIGNED)`.as("expenditure"),
-        sql<number>`SUM(CASE WHEN ABS(m.deviation) > ${deviationThreshold} THEN 1 ELSE 0 END)`.as("deviating"),
-        sql<number>`AVG(m.self_score)`.as("avg_score"),
-        sql<number>`SUM(m.errors + m.warnings)`.as("open_flags"),
-      ])
-      .executeTakeFirst(),
-  ]);
-  const byStatus = Object.fromEntries(statusRows.map((r) => [r.status, toNumber(r.n as number)]));
-  const totalUnits = toNumber(unitRow?.n as number);
-  const budget = fenToWan(sums?.budget);
-  const expenditure = fenToWan(sums?.expenditure);
-  const reported = (byStatus.submitted ?? 0) + (byStatus.approved ?? 0) + (byStatus.returned ?? 0);
-  return {
-    units: totalUnits,
-    submitted: byStatus.submitted ?? 0,
-    approved: byStatus.approved ?? 0,
-    returned: byStatus.returned ?? 0,
-    notYet: Math.max(0, totalUnits - reported),
-    budgetWan: budget,
-    expenditureWan: expenditure,
-    executionRate: budget > 0 ? expenditure / budget : null,
-    deviatingUnits: toNumber(sums?.deviating ?? 0),
-    averageScore: sums?.avg_score == null ? null : Number(sums.avg_score),
-    openFlags: toNumber(sums?.open_flags ?? 0),
-  };
+function cacheOf(db: Kysely<Database>) {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new LruCache(CACHE_ENTRIES)));
+  return cache;
 }
 
-/** One row per counted report: the per-unit charts (bars, scatter) and their drill-down. */
-export async function unitRows(db: Kysely<Database>, f: DashboardFilters) {
-  const rows = await counted(db, f)
-    .innerJoin("counties as c", "c.id", "m.county_id")
-    .select(["m.report_id", "m.unit_id", "m.unit_name", "c.name as county_name", "m.execution_rate", "m.deviation", "m.initial_budget_fen", "m.self_score", "m.formula_score", "m.grade", "m.status"])
-    .orderBy("m.unit_name")
-    .limit(5000)
-    .execute();
-  return rows.map((r) => ({
-    reportId: r.report_id, unitId: r.unit_id, unitName: r.unit_name, countyName: r.county_name, status: r.status,
-    executionRatePct: r.execution_rate == null ? null : r.execution_rate * 100,
-    deviationPct: r.deviation == null ? null : r.deviation * 100,
-    initialBudgetWan: r.initial_budget_fen == null ? null : fenToWan(r.initial_budget_fen),
-    selfScore: r.self_score, formulaScore: r.formula_score, grade: r.grade as "优" | "良" | "中" | "差" | null,
-  }));
+/**
+ * Each county's data version (counties.data_version) and name, read before any figure so a
+ * cached figure is never older than its label.
+ */
+export async function dataVersions(db: Kysely<Database>, countyIds: string[]): Promise<Map<string, { version: string; name: string }>> {
+  if (!countyIds.length) return new Map();
+  const rows = await db.selectFrom("counties").select(["id", "name", "data_version"]).where("id", "in", countyIds).execute();
+  return new Map(rows.map((r) => [r.id, { version: String(r.data_version), name: r.name }]));
 }
 
-/** Per county, for a city-level view: the same figures with counties as the units of comparison. */
-export async function countyRows(db: Kysely<Database>, f: DashboardFilters, deviationThreshold = 0.1) {
+/**
+ * Per county, the cached value if its version still stands, else computed for all stale
+ * counties at once by `compute` (one grouped query, however many counties) and cached.
+ */
+async function perCounty<T>(
+  db: Kysely<Database>,
+  versions: Map<string, { version: string }>,
+  key: (countyId: string) => string,
+  compute: (countyIds: string[]) => Promise<Map<string, T>>,
+  empty: () => T,
+): Promise<Map<string, T>> {
+  const cache = cacheOf(db);
+  const out = new Map<string, T>();
+  const stale: string[] = [];
+  for (const [countyId, { version }] of versions) {
+    const hit = cache.get(key(countyId));
+    if (hit && hit.version === version) out.set(countyId, hit.value as T);
+    else stale.push(countyId);
+  }
+  if (stale.length) {
+    const fresh = await compute(stale);
+    for (const countyId of stale) {
+      const value = fresh.get(countyId) ?? empty();
+      cache.set(key(countyId), { version: versions.get(countyId)!.version, value });
+      out.set(countyId, value);
+    }
+  }
+  return out;
+}
+
+function filterKey(f: Omit<DashboardFilters, "countyIds" | "year">, threshold: number) {
+  return `${f.unitKind ?? ""}|${f.functionClass ?? ""}|${f.status ?? ""}|${threshold}`;
+}
+
+function entry<K, T>(map: Map<K, T>, key: K, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
+const n = (v: unknown) => toNumber(v as number | string | null);
+
+/** The summed figures of counted reports, grouped by county and year. */
+async function sumsByCountyYear(db: Kysely<Database>, f: Omit<DashboardFilters, "year"> & { year: number | null }, threshold: number) {
   const rows = await counted(db, f)
-    .innerJoin("counties as c", "c.id", "m.county_id")
     .select([
-      "c.id", "c.name",
+      "m.county_id", "m.year",
       (eb) => eb.fn.countAll().as("reports"),
       sql<string>`CAST(COALESCE(SUM(m.adjusted_budget_fen), 0) AS SIGNED)`.as("budget"),
       sql<string>`CAST(COALESCE(SUM(m.expenditure_fen), 0) AS SIGNED)`.as("expenditure"),
       sql<string>`CAST(COALESCE(SUM(m.initial_budget_fen), 0) AS SIGNED)`.as("initial"),
-      sql<number>`AVG(m.self_score)`.as("avg_score"),
-      sql<number>`AVG(m.formula_score)`.as("avg_formula"),
-      sql<number>`SUM(CASE WHEN ABS(m.deviation) > ${deviationThreshold} THEN 1 ELSE 0 END)`.as("deviating"),
+      sql<number>`COALESCE(SUM(m.self_score), 0)`.as("self_sum"),
+      (eb) => eb.fn.count("m.self_score").as("self_count"),
+      sql<number>`COALESCE(SUM(m.formula_score), 0)`.as("formula_sum"),
+      (eb) => eb.fn.count("m.formula_score").as("formula_count"),
+      sql<number>`SUM(CASE WHEN ABS(m.deviation) > ${threshold} THEN 1 ELSE 0 END)`.as("deviating"),
+      sql<number>`SUM(m.errors + m.warnings)`.as("open_flags"),
     ])
-    .groupBy(["c.id", "c.name"])
-    .orderBy("c.name")
+    .groupBy(["m.county_id", "m.year"])
     .execute();
-  return rows.map((r) => {
-    const budget = fenToWan(r.budget), expenditure = fenToWan(r.expenditure), initial = fenToWan(r.initial);
-    return {
-      countyId: r.id, countyName: r.name, reports: toNumber(r.reports as number),
-      executionRatePct: budget > 0 ? (expenditure / budget) * 100 : null,
-      deviationPct: initial > 0 ? ((expenditure - initial) / initial) * 100 : null,
-      initialBudgetWan: initial, averageScore: r.avg_score == null ? null : Number(r.avg_score),
-      averageFormulaScore: r.avg_formula == null ? null : Number(r.avg_formula), deviatingUnits: toNumber(r.deviating),
-    };
-  });
+  return rows.map((r) => ({
+    countyId: r.county_id, year: Number(r.year),
+    sums: {
+      reports: n(r.reports), adjustedBudgetFen: toBigInt(r.budget), expenditureFen: toBigInt(r.expenditure), initialBudgetFen: toBigInt(r.initial),
+      selfScoreSum: Number(r.self_sum), selfScoreCount: n(r.self_count), formulaScoreSum: Number(r.formula_sum), formulaScoreCount: n(r.formula_count),
+      deviating: n(r.deviating), openFlags: n(r.open_flags),
+    } satisfies FigureSums,
+  }));
 }
 
-export async function gradeCounts(db: Kysely<Database>, f: DashboardFilters) {
-  const rows = await counted(db, f).select(["m.grade", (eb) => eb.fn.countAll().as("n")]).where("m.grade", "is not", null).groupBy("m.grade").execute();
-  const counts = Object.fromEntries(rows.map((r) => [r.grade, toNumber(r.n as number)]));
-  return (["优", "良", "中", "差"] as const).map((grade) => ({ grade, count: counts[grade] ?? 0 }));
-}
-
-export async function flagCounts(db: Kysely<Database>, f: DashboardFilters) {
-  const rows = await counted(db, f)
-    .innerJoin("report_flags as fl", "fl.report_id", "m.report_id")
-    .select(["fl.rule", "fl.severity", (eb) => eb.fn.countAll().as("n")])
-    .groupBy(["fl.rule", "fl.severity"])
-    .execute();
-  return rows.map((r) => ({ rule: r.rule, severity: r.severity as "error" | "warning" | "info", count: toNumber(r.n as number) }));
-}
-
-export async function classAmounts(db: Kysely<Database>, f: DashboardFilters) {
-  const rows = await counted(db, f)
-    .innerJoin("report_class_amounts as a", "a.report_id", "m.report_id")
-    .select(["a.class_code", sql<string>`CAST(SUM(a.final_fen) AS SIGNED)`.as("amount")])
-    .groupBy("a.class_code")
-    .execute();
-  return rows.map((r) => ({ classCode: r.class_code, amountWan: fenToWan(r.amount) }));
-}
-
-/** Reports submitted per day (by their latest submission) for the progress line. */
-export async function submissionsByDay(db: Kysely<Database>, f: DashboardFilters) {
-  const rows = await metrics(db, f).select("m.submitted_at").where("m.submitted_at", "is not", null).where("m.status", "!=", "draft").execute();
-  const perDay = new Map<string, number>();
-  for (const r of rows) {
-    // Days in China Standard Time, as the bureau counts them.
-    const day = new Date(toNumber(r.submitted_at) + 8 * 3_600_000).toISOString().slice(0, 10);
-    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+/** One county-year's figures for every county in `f.countyIds`, in five grouped queries. */
+async function computeCountyYearFigures(db: Kysely<Database>, f: DashboardFilters, threshold: number): Promise<Map<string, CountyYearFigures>> {
+  const out = new Map<string, CountyYearFigures>();
+  const of = (countyId: string) => entry(out, countyId, () => ({ sums: emptySums(), detail: emptyDetail() }));
+  const [sums, statuses, grades, flags, classes, submissions] = await Promise.all([
+    sumsByCountyYear(db, f, threshold),
+    metrics(db, f).select(["m.county_id", "m.status", (eb) => eb.fn.countAll().as("n")]).groupBy(["m.county_id", "m.status"]).execute(),
+    counted(db, f).select(["m.county_id", "m.grade", (eb) => eb.fn.countAll().as("n")]).where("m.grade", "is not", null).groupBy(["m.county_id", "m.grade"]).execute(),
+    counted(db, f)
+      .innerJoin("report_flags as fl", "fl.report_id", "m.report_id")
+      .select(["m.county_id", "fl.rule", "fl.severity", (eb) => eb.fn.countAll().as("n")])
+      .groupBy(["m.county_id", "fl.rule", "fl.severity"])
+      .execute(),
+    counted(db, f)
+      .innerJoin("report_class_amounts as a", "a.report_id", "m.report_id")
+      .select(["m.county_id", "a.class_code", sql<string>`CAST(SUM(a.final_fen) AS SIGNED)`.as("amount")])
+      .groupBy(["m.county_id", "a.class_code"])
+      .execute(),
+    metrics(db, f).select(["m.county_id", "m.submitted_at"]).where("m.submitted_at", "is not", null).where("m.status", "!=", "draft").execute(),
+  ]);
+  for (const r of sums) of(r.countyId).sums = r.sums;
+  for (const r of statuses) of(r.county_id).detail.statuses[r.status] = n(r.n);
+  for (const r of grades) of(r.county_id).detail.grades[r.grade!] = n(r.n);
+  for (const r of flags) of(r.county_id).detail.flags[`${r.rule}|${r.severity}`] = n(r.n);
+  for (const r of classes) of(r.county_id).detail.classFen[r.class_code] = toBigInt(r.amount);
+  for (const r of submissions) {
+    const perDay = of(r.county_id).detail.submissionsByDay;
+    const day = chinaDay(toNumber(r.submitted_at));
+    perDay[day] = (perDay[day] ?? 0) + 1;
   }
-  return [...perDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, submitted]) => ({ date, submitted }));
+  return out;
 }
 
-/** Headline figures per year for the trend chart (all years of the counties). */
-export async function yearTrend(db: Kysely<Database>, f: Omit<DashboardFilters, "year">, deviationThreshold = 0.1) {
-  let q = db.selectFrom("report_metrics as m").where("m.county_id", "in", f.countyIds.length ? f.countyIds : ["-"]).where("m.status", "in", [...COUNTED]);
-  if (f.unitKind) q = q.where("m.unit_kind", "=", f.unitKind);
-  if (f.functionClass) q = q.where("m.main_class", "=", f.functionClass);
-  const rows = await q
-    .select([
-      "m.year",
-      sql<string>`CAST(COALESCE(SUM(m.adjusted_budget_fen), 0) AS SIGNED)`.as("budget"),
-      sql<string>`CAST(COALESCE(SUM(m.expenditure_fen), 0) AS SIGNED)`.as("expenditure"),
-      sql<number>`AVG(m.self_score)`.as("avg_score"),
-      sql<number>`SUM(CASE WHEN ABS(m.deviation) > ${deviationThreshold} THEN 1 ELSE 0 END)`.as("deviating"),
-    ])
-    .groupBy("m.year")
-    .orderBy("m.year")
+/** Counted sums per year (all years) for each county: the trend chart. */
+async function computeYearSums(db: Kysely<Database>, f: Omit<DashboardFilters, "year">, threshold: number): Promise<Map<string, Record<number, FigureSums>>> {
+  const out = new Map<string, Record<number, FigureSums>>();
+  for (const r of await sumsByCountyYear(db, { ...f, year: null }, threshold)) entry(out, r.countyId, (): Record<number, FigureSums> => ({}))[r.year] = r.sums;
+  return out;
+}
+
+interface UnitRow {
+  reportId: string;
+  unitName: string;
+  executionRatePct: number | null;
+  deviationPct: number | null;
+  initialBudgetWan: number | null;
+  selfScore: number | null;
+  formulaScore: number | null;
+}
+
+/** One row per counted report, by county: the per-unit charts (bars, scatter) and their drill-down. */
+async function computeUnitRows(db: Kysely<Database>, f: DashboardFilters): Promise<Map<string, UnitRow[]>> {
+  const rows = await counted(db, f)
+    .select(["m.county_id", "m.report_id", "m.unit_name", "m.execution_rate", "m.deviation", "m.initial_budget_fen", "m.self_score", "m.formula_score"])
+    .orderBy("m.unit_name")
+    .limit(5000)
     .execute();
-  return rows.map((r) => {
-    const budget = fenToWan(r.budget);
-    return {
-      year: Number(r.year),
-      executionRatePct: budget > 0 ? (fenToWan(r.expenditure) / budget) * 100 : null,
-      avgSelfScore: r.avg_score == null ? null : Math.round(Number(r.avg_score) * 10) / 10,
-      deviatingUnits: toNumber(r.deviating),
-    };
-  });
+  const out = new Map<string, UnitRow[]>();
+  for (const r of rows) {
+    entry(out, r.county_id, () => []).push({
+      reportId: r.report_id, unitName: r.unit_name,
+      executionRatePct: r.execution_rate == null ? null : r.execution_rate * 100,
+      deviationPct: r.deviation == null ? null : r.deviation * 100,
+      initialBudgetWan: r.initial_budget_fen == null ? null : plottedWan(toBigInt(r.initial_budget_fen)),
+      selfScore: r.self_score, formulaScore: r.formula_score,
+    });
+  }
+  return out;
+}
+
+/** Units per county (of the kind filtered on): the denominator of "not yet submitted". */
+async function computeUnitCounts(db: Kysely<Database>, f: Pick<DashboardFilters, "countyIds" | "unitKind">): Promise<Map<string, number>> {
+  let q = db.selectFrom("units").select(["county_id", (eb) => eb.fn.countAll().as("n")]).where("county_id", "in", f.countyIds).groupBy("county_id");
+  if (f.unitKind) q = q.where("kind", "=", f.unitKind);
+  return new Map((await q.execute()).map((r) => [r.county_id, n(r.n)]));
 }
 
 export interface DashboardView {
-  headline: Awaited<ReturnType<typeof headline>>;
+  headline: {
+    units: number;
+    submitted: number;
+    approved: number;
+    returned: number;
+    notYet: number;
+    budgetWan: number;
+    expenditureWan: number;
+    executionRate: number | null;
+    deviatingUnits: number;
+    averageScore: number | null;
+    openFlags: number;
+  };
   data: import("~/charts/dashboard").DashboardData;
   /** Drill-down target per plotted id: a report (unit view) or a county (city view). */
   links: Record<string, string>;
@@ -193,7 +230,8 @@ const STATUS_NAMES: Record<string, string> = { not_started: "未填报", draft: 
 
 /**
  * Everything the dashboard shows for a filter. `byCounty` compares counties (a city bureau's
- * view) instead of units.
+ * view) instead of units. Figures come per county from the cache while the county's data
+ * version stands (perCounty), so only counties changed since the last view are re-read.
  */
 export async function loadDashboard(
   db: Kysely<Database>,
@@ -201,39 +239,80 @@ export async function loadDashboard(
   options: { byCounty: boolean; deviationPct: number; executionPct: number; deadline: number | null },
 ): Promise<DashboardView> {
   const threshold = options.deviationPct / 100;
-  const [head, grades, flags, classes, submissions, trend, statuses] = await Promise.all([
-    headline(db, f, threshold),
-    gradeCounts(db, f),
-    flagCounts(db, f),
-    classAmounts(db, f),
-    submissionsByDay(db, f),
-    yearTrend(db, f, threshold),
-    metrics(db, f).select(["m.status", (eb) => eb.fn.countAll().as("n")]).groupBy("m.status").execute(),
+  const filters = filterKey(f, threshold);
+  const trendFilters = filterKey({ ...f, status: undefined }, threshold);
+  // Versions first: a figure computed after this read can only be newer than its label.
+  const versions = await dataVersions(db, f.countyIds);
+  const countyIds = [...versions.keys()];
+  const [unitCounts, figures, yearSums, rows] = await Promise.all([
+    perCounty(db, versions, (c) => `unitCount|${c}|${f.unitKind ?? ""}`, (stale) => computeUnitCounts(db, { countyIds: stale, unitKind: f.unitKind }), () => 0),
+    perCounty(db, versions, (c) => `year|${c}|${f.year}|${filters}`, (stale) => computeCountyYearFigures(db, { ...f, countyIds: stale }, threshold), () => ({ sums: emptySums(), detail: emptyDetail() })),
+    perCounty(db, versions, (c) => `trend|${c}|${trendFilters}`, (stale) => computeYearSums(db, { ...f, status: undefined, countyIds: stale }, threshold), (): Record<number, FigureSums> => ({})),
+    options.byCounty ? null : perCounty(db, versions, (c) => `units|${c}|${f.year}|${filters}`, (stale) => computeUnitRows(db, { ...f, countyIds: stale }), (): UnitRow[] => []),
   ]);
+  const units = [...unitCounts.values()].reduce((a, b) => a + b, 0);
+  const sums = totalSums([...figures.values()].map((fig) => fig.sums));
+  const detail = totalDetail([...figures.values()].map((fig) => fig.detail));
+  const reported = (detail.statuses.submitted ?? 0) + (detail.statuses.approved ?? 0) + (detail.statuses.returned ?? 0);
+  const head = {
+    units,
+    submitted: detail.statuses.submitted ?? 0,
+    approved: detail.statuses.approved ?? 0,
+    returned: detail.statuses.returned ?? 0,
+    notYet: Math.max(0, units - reported),
+    budgetWan: plottedWan(sums.adjustedBudgetFen),
+    expenditureWan: plottedWan(sums.expenditureFen),
+    executionRate: sums.adjustedBudgetFen > 0n ? Number(sums.expenditureFen) / Number(sums.adjustedBudgetFen) : null,
+    deviatingUnits: sums.deviating,
+    averageScore: average(sums.selfScoreSum, sums.selfScoreCount),
+    openFlags: sums.openFlags,
+  };
+
   const links: Record<string, string> = {};
-  let units: DashboardView["data"]["units"];
+  let unitsData: DashboardView["data"]["units"];
   if (options.byCounty) {
-    const rows = await countyRows(db, f, threshold);
-    units = rows.map((r) => ({ id: r.countyId, name: r.countyName, executionRatePct: r.executionRatePct, deviationPct: r.deviationPct, initialBudgetWan: r.initialBudgetWan, selfScore: r.averageScore, formulaScore: r.averageFormulaScore }));
-    for (const r of rows) links[r.countyId] = `/dashboard?year=${f.year}&county=${r.countyId}`;
+    const counties = [...figures].filter(([, fig]) => fig.sums.reports > 0).map(([countyId, fig]) => ({ countyId, name: versions.get(countyId)!.name, s: fig.sums }));
+    counties.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    unitsData = counties.map(({ countyId, name, s }) => ({
+      id: countyId, name, executionRatePct: executionRatePct(s), deviationPct: deviationPct(s), initialBudgetWan: plottedWan(s.initialBudgetFen),
+      selfScore: average(s.selfScoreSum, s.selfScoreCount), formulaScore: average(s.formulaScoreSum, s.formulaScoreCount),
+    }));
+    for (const c of counties) links[c.countyId] = `/dashboard?year=${f.year}&county=${c.countyId}`;
   } else {
-    const rows = await unitRows(db, f);
-    units = rows.map((r) => ({ id: r.reportId, name: r.unitName, executionRatePct: r.executionRatePct, deviationPct: r.deviationPct, initialBudgetWan: r.initialBudgetWan, selfScore: r.selfScore, formulaScore: r.formulaScore }));
-    for (const r of rows) links[r.reportId] = `/reports/${r.reportId}`;
+    const all = [...rows!.values()].flat().sort((a, b) => (a.unitName < b.unitName ? -1 : a.unitName > b.unitName ? 1 : 0));
+    unitsData = all.map((r) => ({ id: r.reportId, name: r.unitName, executionRatePct: r.executionRatePct, deviationPct: r.deviationPct, initialBudgetWan: r.initialBudgetWan, selfScore: r.selfScore, formulaScore: r.formulaScore }));
+    for (const r of all) links[r.reportId] = `/reports/${r.reportId}`;
   }
-  const counts = Object.fromEntries(statuses.map((s) => [s.status, toNumber(s.n as number)]));
-  const started = Object.values(counts).reduce((a, b) => a + b, 0);
+
+  const perYear = new Map<number, FigureSums[]>();
+  for (const byYear of yearSums.values()) {
+    for (const [year, s] of Object.entries(byYear)) entry(perYear, Number(year), () => []).push(s);
+  }
+  const trendSums = [...perYear].sort(([a], [b]) => a - b).map(([year, parts]) => [year, totalSums(parts)] as const);
+  const started = Object.values(detail.statuses).reduce((a, b) => a + b, 0);
   const statusRows = [
-    { key: "not_started", count: Math.max(0, head.units - started) },
-    ...["draft", "submitted", "returned", "approved"].map((key) => ({ key, count: counts[key] ?? 0 })),
+    { key: "not_started", count: Math.max(0, units - started) },
+    ...["draft", "submitted", "returned", "approved"].map((key) => ({ key, count: detail.statuses[key] ?? 0 })),
   ].map((s) => ({ ...s, status: STATUS_NAMES[s.key] }));
   return {
     headline: head,
     links,
     data: {
-      units, grades, flags, classes, submissions, trend, statuses: statusRows,
-      deadline: options.deadline == null ? null : new Date(options.deadline + 8 * 3_600_000).toISOString().slice(0, 10),
-      totalUnits: head.units, deviationPct: options.deviationPct, executionPct: options.executionPct,
+      units: unitsData,
+      grades: (["优", "良", "中", "差"] as const).map((grade) => ({ grade, count: detail.grades[grade] ?? 0 })),
+      flags: Object.entries(detail.flags).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, count]) => {
+        const [rule, severity] = key.split("|");
+        return { rule, severity: severity as "error" | "warning" | "info", count };
+      }),
+      classes: Object.entries(detail.classFen).sort(([a], [b]) => (a < b ? -1 : 1)).map(([classCode, fen]) => ({ classCode, amountWan: plottedWan(fen) })),
+      submissions: Object.entries(detail.submissionsByDay).sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, submitted]) => ({ date, submitted })),
+      trend: trendSums.filter(([, s]) => s.reports > 0).map(([year, s]) => {
+        const avg = average(s.selfScoreSum, s.selfScoreCount);
+        return { year, executionRatePct: executionRatePct(s), avgSelfScore: avg == null ? null : Math.round(avg * 10) / 10, deviatingUnits: s.deviating };
+      }),
+      statuses: statusRows,
+      deadline: options.deadline == null ? null : chinaDay(options.deadline),
+      totalUnits: units, deviationPct: options.deviationPct, executionPct: options.executionPct,
     },
   };
 }
@@ -283,6 +362,6 @@ export async function drillDownRows(db: Kysely<Database>, f: DashboardFilters & 
   const rows = await q.orderBy("m.unit_name").limit(5000).execute();
   return rows.map((r) => ({
     reportId: r.report_id, unitName: r.unit_name, countyName: r.county_name, status: r.status, executionRate: r.execution_rate, deviation: r.deviation,
-    selfScore: r.self_score, grade: r.grade, errors: Number(r.errors), warnings: Number(r.warnings), expenditureWan: r.expenditure_fen == null ? null : fenToWan(r.expenditure_fen),
+    selfScore: r.self_score, grade: r.grade, errors: Number(r.errors), warnings: Number(r.warnings), expenditureWan: r.expenditure_fen == null ? null : plottedWan(toBigInt(r.expenditure_fen)),
   }));
 }

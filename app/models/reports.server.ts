@@ -14,6 +14,7 @@ import { emptyReport, reportDocumentSchema, type Flag, type ReportDocument } fro
 import { checkCrossReport, checkReport, DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleContext, type RuleSettings } from "~/domain/rules";
 import { decideTransition, type Transition } from "~/domain/workflow";
 import { appendAudit } from "./audit.server";
+import { touchCountyData } from "./units.server";
 import type { Actor } from "./users.server";
 
 export type Explanations = Record<string, string>;
@@ -188,6 +189,7 @@ const CROSS_RULES = ["SCORE_JUMP", "COUNTY_OUTLIER"];
  * year, rewriting only the reports whose cross-report flags changed.
  */
 export async function refreshCrossReportFlags(trx: Transaction<Database> | Kysely<Database>, countyId: string, year: number) {
+  let changed = false;
   for (const y of [year, year + 1]) {
     const reports = await trx.selectFrom("reports").select(["id", "unit_id", "draft"]).where("county_id", "=", countyId).where("year", "=", y).execute();
     if (!reports.length) continue;
@@ -205,6 +207,7 @@ export async function refreshCrossReportFlags(trx: Transaction<Database> | Kysel
       const stored = existing.filter((f) => f.report_id === report.id);
       const same = fresh.length === stored.length && fresh.map(key).sort().join("\n") === stored.map(key).sort().join("\n");
       if (same) continue;
+      changed = true;
       await trx.deleteFrom("report_flags").where("report_id", "=", report.id).where("rule", "in", CROSS_RULES).execute();
       if (fresh.length) {
         await trx.insertInto("report_flags").values(fresh.map((f) => ({
@@ -218,6 +221,7 @@ export async function refreshCrossReportFlags(trx: Transaction<Database> | Kysel
       }
     }
   }
+  if (changed) await touchCountyData(trx, countyId);
 }
 
 // ——— derived rows ————————————————————————————————————————————————————————————————
@@ -273,7 +277,9 @@ export async function writeDerived(
   }
   await trx.deleteFrom("report_metrics").where("report_id", "=", target.id).execute();
   await trx.insertInto("report_metrics").values(metricsRow(target, metrics, settings)).execute();
+  await touchCountyData(trx, target.countyId);
 }
+
 
 export function metricsRow(target: DerivedTarget, metrics: ReportMetrics, settings: RuleSettings = DEFAULT_RULE_SETTINGS) {
   const big = (v: bigint | null) => (v == null ? null : v.toString());

@@ -65,6 +65,7 @@ export async function insertUnit(trx: Transaction<Database>, input: NewUnitInput
     .insertInto("units")
     .values({ id, county_id: input.countyId, parent_id: input.parentId, code: input.code, name: input.name, kind: input.kind, is_demo: input.isDemo ? 1 : 0, created_at: now() })
     .execute();
+  await touchCountyData(trx, input.countyId);
   await appendAudit(trx, {
     actorUserId: actor?.userId ?? null, actorName: actor?.name ?? "系统", action: "unit.create",
     entityType: "unit", entityId: id, countyId: input.countyId,
@@ -81,6 +82,16 @@ export async function insertCounty(trx: Transaction<Database>, input: { code: st
     entityType: "county", entityId: id, countyId: id, detail: { code: input.code, name: input.name },
   });
   return id;
+}
+
+/**
+ * Raises the county's data version in the transaction that changes its read model: the
+ * dashboard keeps per-county figures (unit counts included) until this moves
+ * (dashboard.server.ts). Writers already
+ * hold the county's row lock (lockCounty), so this adds no lock of its own.
+ */
+export async function touchCountyData(trx: Transaction<Database> | Kysely<Database>, countyId: string) {
+  await trx.updateTable("counties").set((eb) => ({ data_version: eb("data_version", "+", 1) })).where("id", "=", countyId).execute();
 }
 
 /** The units a staff member belongs to. */

@@ -23,6 +23,7 @@ import type { Flag, ReportDocument } from "~/domain/report";
 import { checkReport, executionRateOf, type RuleSettings } from "~/domain/rules";
 import { auditHash, type AuditEvent } from "~/models/audit.server";
 import { crossContext, metricsRow, previousScores } from "~/models/reports.server";
+import { touchCountyData } from "~/models/units.server";
 import { seededRandom } from "./synthetic";
 import {
   hashString, IdMaker, mix, type CampaignPlan, type CountyPlan, type ExplainPolicy, type PlannedEvent, type PlannedReport, type ProvincePlan, type UserPlan,
@@ -332,6 +333,9 @@ export async function writePreparedBatch(db: Kysely<Database>, batch: PreparedBa
   await db.transaction().execute(async (trx) => {
     // Parents first: every other table references reports.
     for (const [table, rows] of batch.tables) await insertRows(trx, table, rows, stats);
+    // As writeDerived: the counties' dashboard figures are no longer current.
+    const counties = new Set(batch.tables.filter(([table]) => table === "report_metrics").flatMap(([, rows]) => rows.map((r) => r.county_id as string)));
+    for (const countyId of counties) await touchCountyData(trx, countyId);
     await appendAuditRows(trx, batch.audit, idParts, stats);
   });
   return stats;
