@@ -4,6 +4,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import type { RequestContext } from "~/auth/guard.server";
+import { ChartSvgContext } from "~/charts/serverSvg";
+import { pageChartSvgs } from "~/charts/svgCache.server";
 import { NonceContext } from "~/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -19,19 +21,25 @@ export default function handleRequest(
   const nonce = (loadContext as RequestContext).cspNonce;
   return new Promise((resolve, reject) => {
     let failed = false;
+    // Cleared once rendered: a pending timer would keep the request's loader data alive for ABORT_DELAY.
+    const timer = setTimeout(() => abort(), ABORT_DELAY);
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce ?? ""}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <ChartSvgContext.Provider value={pageChartSvgs()}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </ChartSvgContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,
         onAllReady() {
+          clearTimeout(timer);
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: failed ? 500 : responseStatusCode }));
           pipe(body);
         },
         onShellError(error: unknown) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error: unknown) {
@@ -40,6 +48,5 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }

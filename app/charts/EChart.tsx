@@ -4,7 +4,8 @@
  *
  * First paint: `svg` (rendered on the server by renderChartSvg from the same option) is shown
  * until the browser has loaded the trimmed echarts build and drawn the interactive chart, so
- * the page has its charts without JavaScript and does not jump when it arrives.
+ * the page has its charts without JavaScript and does not jump when it arrives. The browser
+ * is not given the SVG again: hydration leaves the server's markup of the placeholder alone.
  */
 import { useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import type { EChartsCoreOption } from "echarts/core";
@@ -19,9 +20,10 @@ export interface ChartItemClick {
 }
 
 export interface EChartProps {
-  option: EChartsCoreOption;
+  /** Absent in the server render, which shows `svg` only. */
+  option?: EChartsCoreOption;
   height?: number;
-  /** Server-rendered SVG (renderChartSvg) for the first paint. */
+  /** Server-rendered SVG (renderChartSvg) for the first paint; only the server render has it. */
   svg?: string;
   onItemClick?: (params: ChartItemClick) => void;
   ariaLabel: string;
@@ -50,7 +52,9 @@ export function EChart({ option, height = 360, svg, onItemClick, ariaLabel }: EC
   const optionRef = useRef(option);
   const clickRef = useRef(onItemClick);
   const [ready, setReady] = useState(false);
-  const placeholder = useMemo(() => (svg && svg.startsWith("<svg") ? { __html: responsiveSvg(svg) } : null), [svg]);
+  // In the browser the placeholder is empty: React does not patch innerHTML while hydrating, so
+  // the server's SVG stays there until the live chart is drawn.
+  const placeholder = useMemo(() => ({ __html: svg && svg.startsWith("<svg") ? responsiveSvg(svg) : "" }), [svg]);
 
   useEffect(() => {
     clickRef.current = onItemClick;
@@ -107,14 +111,14 @@ export function EChart({ option, height = 360, svg, onItemClick, ariaLabel }: EC
   }, []);
 
   useEffect(() => {
-    if (optionRef.current === option) return;
+    if (optionRef.current === option || !option) return;
     optionRef.current = option;
     chartRef.current?.setOption(option, { notMerge: true });
   }, [option]);
 
   return (
     <div role="img" aria-label={ariaLabel} style={{ position: "relative", width: "100%", height }}>
-      {!ready && placeholder ? <div aria-hidden="true" style={layer} dangerouslySetInnerHTML={placeholder} /> : null}
+      {ready ? null : <div aria-hidden="true" style={layer} dangerouslySetInnerHTML={placeholder} suppressHydrationWarning />}
       <div ref={hostRef} style={layer} />
     </div>
   );

@@ -1,6 +1,7 @@
 /**
  * The dashboard's charts, built from plain loader data by the pure builders: the server
- * renders them to SVG for the first paint and the browser builds the same options again.
+ * renders them to SVG for the first paint (svgCache.server.ts) and the browser builds the
+ * same options again for the live charts.
  */
 import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
 import {
@@ -39,32 +40,47 @@ export type ChartId = (typeof CHARTS)[number]["id"];
 
 const RULE_TITLES = new Map<string, string>(RULES.map((r) => [r.id, r.title]));
 
-export function buildChart(id: ChartId, d: DashboardData): { option: ChartOption; height: number } {
+/** A chart's option: built in the browser for the live chart, on the server only to draw an SVG not in the cache yet. */
+export function chartOption(id: ChartId, d: DashboardData): ChartOption {
   const unitRows = d.units.map((u) => ({ ...u, unitId: u.id, unitName: u.name }));
   switch (id) {
     case "status":
-      return { option: statusPie(d.statuses), height: 340 };
+      return statusPie(d.statuses);
     case "progress":
-      return { option: submissionProgress(d.submissions, d.deadline, d.totalUnits), height: 340 };
+      return submissionProgress(d.submissions, d.deadline, d.totalUnits);
     case "execution":
-      return { option: executionRateBars(unitRows, d.executionPct), height: barListHeight(unitRows.length) };
+      return executionRateBars(unitRows, d.executionPct);
     case "executionHistogram":
-      return { option: executionRateHistogram(unitRows), height: 340 };
+      return executionRateHistogram(unitRows);
     case "deviation":
-      return { option: deviationScatter(unitRows, d.deviationPct), height: 420 };
+      return deviationScatter(unitRows, d.deviationPct);
     case "grades":
-      return { option: scoreDistribution(d.grades), height: 340 };
+      return scoreDistribution(d.grades);
     case "inflation":
-      return {
-        option: scoreVsFormula(unitRows.filter((u): u is typeof u & { selfScore: number; formulaScore: number } => u.selfScore != null && u.formulaScore != null)),
-        height: 420,
-      };
+      return scoreVsFormula(unitRows.filter((u): u is typeof u & { selfScore: number; formulaScore: number } => u.selfScore != null && u.formulaScore != null));
     case "flags":
-      return { option: flagsByRule(d.flags.map((f) => ({ ...f, title: RULE_TITLES.get(f.rule) ?? f.rule }))), height: barListHeight(new Set(d.flags.map((f) => f.rule)).size) };
+      return flagsByRule(d.flags.map((f) => ({ ...f, title: RULE_TITLES.get(f.rule) ?? f.rule })));
     case "classes":
-      return { option: expenditureByClass(d.classes.map((c) => ({ ...c, className: FUNCTION_CLASSES[c.classCode] ?? c.classCode }))), height: barListHeight(d.classes.length) };
+      return expenditureByClass(d.classes.map((c) => ({ ...c, className: FUNCTION_CLASSES[c.classCode] ?? c.classCode })));
     case "trend":
-      return { option: yearTrend(d.trend), height: 340 };
+      return yearTrend(d.trend);
+  }
+}
+
+/** A chart's height (px), without building its option: the server and the browser lay the page out alike. */
+export function chartHeight(id: ChartId, d: DashboardData): number {
+  switch (id) {
+    case "execution":
+      return barListHeight(d.units.length);
+    case "flags":
+      return barListHeight(new Set(d.flags.map((f) => f.rule)).size);
+    case "classes":
+      return barListHeight(d.classes.length);
+    case "deviation":
+    case "inflation":
+      return 420;
+    default:
+      return 340;
   }
 }
 

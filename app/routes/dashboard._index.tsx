@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { useMemo } from "react";
+import { useContext, useMemo } from "react";
 import { requireRole } from "~/auth/guard.server";
-import { buildChart, CHARTS, type ChartId } from "~/charts/dashboard";
+import { chartHeight, chartOption, CHARTS, type ChartId } from "~/charts/dashboard";
 import { EChart, type ChartItemClick } from "~/charts/EChart";
-import { cachedChartSvg } from "~/charts/svgCache.server";
+import { ChartSvgContext } from "~/charts/serverSvg";
 import { formatAmount } from "~/domain/money";
 import { FUNCTION_CLASSES } from "~/domain/rules";
 import { UNIT_KINDS } from "~/domain/units";
@@ -13,16 +13,11 @@ import { db } from "~/services.server";
 
 export const meta: MetaFunction = () => [{ title: "全县概览 · 绩效自评审核平台" }];
 
-const CHART_WIDTH = 560;
-
+/** The charts' server SVGs are not loader data: the server render draws them into the HTML (ChartSvgContext). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, context, ["leader", "reviewer", "admin"]);
-  const page = await dashboardPage(db(), viewer, new URL(request.url).searchParams);
-  const svgs = Object.fromEntries(CHARTS.map(({ id }) => {
-    const { option, height } = buildChart(id, page.data);
-    return [id, cachedChartSvg(option, { width: CHART_WIDTH, height })];
-  }));
-  return { ...page, svgs };
+  const { year, years, byCounty, params, counties, scopeName, headline, data, links } = await dashboardPage(db(), viewer, new URL(request.url).searchParams);
+  return { year, years, byCounty, params, counties, scopeName, headline, data, links };
 }
 
 function pct(fraction: number | null) {
@@ -30,10 +25,12 @@ function pct(fraction: number | null) {
 }
 
 export default function Dashboard() {
-  const { year, years, byCounty, params, counties, scopeName, headline, data, links, svgs } = useLoaderData<typeof loader>();
+  const { year, years, byCounty, params, counties, scopeName, headline, data, links } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const [search] = useSearchParams();
-  const charts = useMemo(() => Object.fromEntries(CHARTS.map(({ id }) => [id, buildChart(id, data)])), [data]);
+  // The server draws each chart from the SVG cache; only the browser needs the options.
+  const svgOf = useContext(ChartSvgContext);
+  const options = useMemo(() => (svgOf ? null : Object.fromEntries(CHARTS.map(({ id }) => [id, chartOption(id, data)]))), [svgOf, data]);
   const query = search.toString();
   const drill = (id: ChartId) => (click: ChartItemClick) => {
     const item = (click.data ?? {}) as Record<string, unknown>;
@@ -86,7 +83,7 @@ export default function Dashboard() {
                 <a href={`/dashboard/data?${query}&chart=${id}&format=svg`}>图片</a>
               </span>
             </header>
-            <EChart option={charts[id].option} height={charts[id].height} svg={svgs[id]} ariaLabel={title} onItemClick={drill(id)} />
+            <EChart option={options?.[id]} height={chartHeight(id, data)} svg={svgOf?.(id, data)} ariaLabel={title} onItemClick={drill(id)} />
           </section>
         ))}
       </div>

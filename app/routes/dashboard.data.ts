@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import ExcelJS from "exceljs";
 import { requireRole } from "~/auth/guard.server";
-import { buildChart, CHARTS, chartTable, type ChartId } from "~/charts/dashboard";
-import { cachedChartSvg } from "~/charts/svgCache.server";
+import { CHARTS, chartTable, type ChartId } from "~/charts/dashboard";
+import { chartSvg } from "~/charts/svgCache.server";
 import { attachment } from "~/models/download.server";
 import { dashboardPage } from "~/models/dashboard.server";
 import { db } from "~/services.server";
@@ -16,10 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!chart || !["csv", "xlsx", "svg"].includes(format ?? "")) throw new Response("请求的图表或格式不存在", { status: 400 });
   const page = await dashboardPage(db(), viewer, search);
   const name = `${page.scopeName}-${page.year}-${chart.title}`;
-  if (format === "svg") {
-    const { option, height } = buildChart(chart.id as ChartId, page.data);
-    return attachment(cachedChartSvg(option, { width: 1200, height: Math.max(height, 480) }), `${name}.svg`, "image/svg+xml");
-  }
+  if (format === "svg") return attachment(chartSvg(chart.id as ChartId, page.data, { width: 1200, minHeight: 480 }), `${name}.svg`, "image/svg+xml");
   const rows = chartTable(chart.id as ChartId, page.data);
   if (format === "csv") {
     const escape = (cell: string) => (/[",\n\r]/.test(cell) || /^[=+\-@]/.test(cell) ? `"${(/^[=+\-@]/.test(cell) && !/^-?\d/.test(cell) ? "'" : "") + cell.replace(/"/g, '""')}"` : cell);

@@ -93,6 +93,12 @@ test("the leader's dashboard draws every chart after hydration, without a consol
   // First paint: the server sent an SVG for every chart (the page has charts without JavaScript).
   const html = await (await page.request.get("/dashboard")).text();
   for (const id of CHART_IDS) expect(html, `server SVG of ${id}`).toMatch(new RegExp(`data-chart="${id}"[\\s\\S]*?<svg`));
+  // Each exactly once: the SVGs are not loader data (they would come a second time, escaped, in the hydration script).
+  expect(html.match(/<svg\b/g)).toHaveLength(CHART_IDS.length);
+  expect(html).not.toMatch(/\\u003csvg/i);
+  const loaderData = await (await page.request.get("/dashboard.data")).text();
+  expect(loaderData).toContain("泸县");
+  expect(loaderData).not.toContain("<svg");
 
   await expectChartsHydrated(page);
   for (const id of CHART_IDS) {

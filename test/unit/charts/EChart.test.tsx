@@ -110,6 +110,19 @@ describe("<EChart>", () => {
     expect(container.querySelector("svg")).toBeNull();
   });
 
+  it("keeps the server's SVG through hydration without the browser being given it", async () => {
+    container.innerHTML = renderToString(<EChart svg={SVG} ariaLabel="图" />);
+    act(() => {
+      root = hydrateRoot(container, <EChart option={option} ariaLabel="图" />);
+    });
+    // Hydrated, the chart build not arrived yet: the server's picture is still there.
+    expect(container.querySelector("div[aria-hidden=true] svg text")?.textContent).toBe("<img src=x>");
+    await settle();
+    expect(errors).not.toHaveBeenCalled();
+    expect(fake.chart.setOption).toHaveBeenCalledWith({ ...option, animation: false }, { notMerge: true });
+    expect(container.querySelector("svg")).toBeNull();
+  });
+
   it("re-sets the option when it changes, not when it is the same object", async () => {
     const element = (o: EChartsCoreOption) => <EChart option={o} ariaLabel="图" />;
     await hydrate(element(option));

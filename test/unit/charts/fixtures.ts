@@ -1,4 +1,5 @@
 /** Sample rows for every builder; `name` is put into every tenant-supplied string slot. */
+import type { DashboardData } from "~/charts/dashboard";
 import {
   deviationScatter,
   executionRateBars,
@@ -98,6 +99,27 @@ export function sampleCharts(name?: string): Array<[string, ChartOption]> {
       ]),
     ],
   ];
+}
+
+/** The dashboard's loader data for a small county. */
+export function sampleDashboardData(): DashboardData {
+  return {
+    units: [
+      { id: "r1", name: "泸县总工会", executionRatePct: 100, deviationPct: 26.33, initialBudgetWan: 455.67, selfScore: 93.4, formulaScore: 88.1 },
+      { id: "r2", name: "泸县教育局", executionRatePct: 85.5, deviationPct: -3.2, initialBudgetWan: 52_000, selfScore: 85, formulaScore: 85 },
+      { id: "r3", name: "福集镇人民政府", executionRatePct: null, deviationPct: null, initialBudgetWan: null, selfScore: null, formulaScore: null },
+    ],
+    grades: [{ grade: "优", count: 1 }, { grade: "良", count: 1 }, { grade: "中", count: 0 }, { grade: "差", count: 0 }],
+    flags: [{ rule: "DEVIATION_OVER", severity: "warning", count: 1 }],
+    classes: [{ classCode: "201", amountWan: 575.65 }],
+    submissions: [{ date: "2024-03-04", submitted: 2 }],
+    trend: [{ year: 2023, executionRatePct: 94.8, avgSelfScore: 89.2, deviatingUnits: 1 }],
+    statuses: [{ key: "submitted", status: "已提交", count: 2 }, { key: "not_started", status: "未填报", count: 1 }],
+    deadline: "2024-03-31",
+    totalUnits: 3,
+    deviationPct: 10,
+    executionPct: 90,
+  };
 }
 
 export function emptyCharts(): Array<[string, ChartOption]> {

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { FONT_FAMILY } from "~/charts/options";
 import { renderChartSvg } from "~/charts/render.server";
 import { emptyCharts, EVIL, sampleCharts } from "./fixtures";
 
@@ -35,6 +36,16 @@ describe("renderChartSvg", () => {
     const svg = renderChartSvg(option, SIZE);
     expectSafeSvg(svg);
     if (DRAWS_TENANT_TEXT.has(name)) expect(svg).toContain("&lt;img");
+  });
+
+  it.each(sampleCharts())("%s is a plain picture: the font set once on the root, no echarts hydration metadata or hover styles", (_name, option) => {
+    const svg = renderChartSvg(option, SIZE);
+    expect(svg.startsWith(`<svg font-family="${FONT_FAMILY}" `)).toBe(true);
+    expect(svg.split("font-family")).toHaveLength(2);
+    expect(svg).toMatch(/<text [^>]*style="font-size:\d+px;/);
+    expect(svg).not.toContain("ecmeta_");
+    expect(svg).not.toContain("<style");
+    expect(svg).not.toContain(" class=");
   });
 
   it("does not animate on the server", () => {
