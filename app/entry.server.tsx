@@ -25,7 +25,7 @@ export default function handleRequest(
     const timer = setTimeout(() => abort(), ABORT_DELAY);
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce ?? ""}>
-        <ChartSvgContext.Provider value={pageChartSvgs()}>
+        <ChartSvgContext.Provider value={pageChartSvgs}>
           <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
         </ChartSvgContext.Provider>
       </NonceContext.Provider>,

@@ -17,8 +17,13 @@ const PAGE_WIDTH = 560;
 const cache = new Map<string, string>();
 let cachedChars = 0;
 
+/** The dashboard model hands out the same data object while nothing changed: hash each object once. */
+const keys = new WeakMap<DashboardData, string>();
+
 function dataKey(data: DashboardData): string {
-  return createHash("sha1").update(JSON.stringify(data)).digest("base64");
+  let key = keys.get(data);
+  if (key === undefined) keys.set(data, (key = createHash("sha1").update(JSON.stringify(data)).digest("base64")));
+  return key;
 }
 
 /** Chart `id` drawn from `data` at `width`, at least `minHeight` tall; `key` is dataKey(data), when the caller has it already. */
@@ -41,11 +46,5 @@ export function chartSvg(id: ChartId, data: DashboardData, { width, minHeight = 
   return svg;
 }
 
-/** The page's charts for one server render: the data is hashed once, however many charts are drawn from it. */
-export function pageChartSvgs(): ChartSvgs {
-  let last: { data: DashboardData; key: string } | undefined;
-  return (id, data) => {
-    if (last?.data !== data) last = { data, key: dataKey(data) };
-    return chartSvg(id, data, { width: PAGE_WIDTH }, last.key);
-  };
-}
+/** The page's charts in the server render: each data object is hashed once, however many charts are drawn from it. */
+export const pageChartSvgs: ChartSvgs = (id, data) => chartSvg(id, data, { width: PAGE_WIDTH }, dataKey(data));

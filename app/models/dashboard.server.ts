@@ -40,13 +40,15 @@ function counted(db: Kysely<Database>, f: Omit<DashboardFilters, "year"> & { yea
   return metrics(db, f).where("m.status", "in", f.status ? [f.status] : [...COUNTED]);
 }
 
-/** Cached county figures, per database (tests open several), bounded. */
-const caches = new WeakMap<Kysely<Database>, LruCache<string, { version: string; value: unknown }>>();
-const CACHE_ENTRIES = 20_000;
+/**
+ * Cached county figures and whole views, per database (tests open several), bounded: a
+ * county's figures are a few hundred bytes (its unit rows ~20 KB), a view up to ~100 KB.
+ */
+const caches = new WeakMap<Kysely<Database>, { counties: LruCache<string, { version: string; value: unknown }>; views: LruCache<string, DashboardView> }>();
 
-function cacheOf(db: Kysely<Database>) {
+function cachesOf(db: Kysely<Database>) {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new LruCache(CACHE_ENTRIES)));
+  if (!cache) caches.set(db, (cache = { counties: new LruCache(5_000), views: new LruCache(100) }));
   return cache;
 }
 
@@ -71,7 +73,7 @@ async function perCounty<T>(
   compute: (countyIds: string[]) => Promise<Map<string, T>>,
   empty: () => T,
 ): Promise<Map<string, T>> {
-  const cache = cacheOf(db);
+  const cache = cachesOf(db).counties;
   const out = new Map<string, T>();
   const stale: string[] = [];
   for (const [countyId, { version }] of versions) {
@@ -240,10 +242,27 @@ export async function loadDashboard(
 ): Promise<DashboardView> {
   const threshold = options.deviationPct / 100;
   const filters = filterKey(f, threshold);
-  const trendFilters = filterKey({ ...f, status: undefined }, threshold);
   // Versions first: a figure computed after this read can only be newer than its label.
   const versions = await dataVersions(db, f.countyIds);
-  const countyIds = [...versions.keys()];
+  // Nothing changed in any of the counties since this very view was built: the same object
+  // (whose chart SVGs are then found without hashing the data again).
+  const viewKey = [f.year, filters, options.byCounty, options.executionPct, options.deadline, ...[...versions].map(([id, v]) => `${id}:${v.version}`)].join("|");
+  const known = cachesOf(db).views.get(viewKey);
+  if (known) return known;
+  const view = await buildView(db, f, options, versions, threshold, filters);
+  cachesOf(db).views.set(viewKey, view);
+  return view;
+}
+
+async function buildView(
+  db: Kysely<Database>,
+  f: DashboardFilters,
+  options: { byCounty: boolean; deviationPct: number; executionPct: number; deadline: number | null },
+  versions: Map<string, { version: string; name: string }>,
+  threshold: number,
+  filters: string,
+): Promise<DashboardView> {
+  const trendFilters = filterKey({ ...f, status: undefined }, threshold);
   const [unitCounts, figures, yearSums, rows] = await Promise.all([
     perCounty(db, versions, (c) => `unitCount|${c}|${f.unitKind ?? ""}`, (stale) => computeUnitCounts(db, { countyIds: stale, unitKind: f.unitKind }), () => 0),
     perCounty(db, versions, (c) => `year|${c}|${f.year}|${filters}`, (stale) => computeCountyYearFigures(db, { ...f, countyIds: stale }, threshold), () => ({ sums: emptySums(), detail: emptyDetail() })),

@@ -58,7 +58,7 @@ describe("chartSvg", () => {
 
 describe("pageChartSvgs", () => {
   it("draws every chart of whatever data it is given, at the page's width", () => {
-    const svgOf = pageChartSvgs();
+    const svgOf = pageChartSvgs;
     const [a, b] = [freshData(), freshData()];
     b.units[0].name = "泸县审计局";
     for (const { id } of CHARTS) {
