@@ -17,7 +17,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "绩效自评审核平台" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const authenticated = await getAuthenticated(request);
+  const authenticated = await getAuthenticated(request, context);
   const viewer = authenticated?.viewer;
   // Unit staff see a badge: returned reports and unanswered comments waiting for them.
   const attention = viewer && scopeOf(viewer).staffUnitIds.length ? await staffAttentionCount(db(), scopeOf(viewer).staffUnitIds) : 0;

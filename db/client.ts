@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, MysqlDialect, SqliteDialect } from "kysely";
+import { Kysely, MysqlDialect, SqliteDialect, type SqliteDatabase } from "kysely";
 import { isMysql } from "./dialect";
 import { createPool } from "mysql2";
 import type { Database } from "./schema";
@@ -43,9 +43,30 @@ export function openSqlite(file: string): SQLite.Database {
   return sqlite;
 }
 
+/**
+ * The connection Kysely talks to, keeping prepared statements by SQL text (the `size` most
+ * recently used): Kysely prepares every query afresh, and preparing costs about as much as
+ * running most of our queries. SQLite re-prepares a kept statement itself after a schema change.
+ * A statement still being iterated (a streamed select) is busy: then a fresh one is prepared.
+ */
+export function withStatementCache(sqlite: SQLite.Database, size = 200): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = cache.get(sql);
+      cache.delete(sql);
+      if (!statement || statement.busy) statement = sqlite.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > size) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 export function createDb(url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): DB {
   if (dialectOf(url) === "sqlite") {
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(sqliteFile(url)) }) });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(sqliteFile(url))) }) });
   }
   const pool = createPool({
     uri: url.replace(/^mariadb:/, "mysql:"),

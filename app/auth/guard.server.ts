@@ -6,7 +6,7 @@
 import { redirect } from "@remix-run/node";
 import { can, hasRole, type Action, type Resource, type Role, type Viewer } from "~/domain/permissions";
 import { recordAudit } from "~/models/audit.server";
-import { loadViewer } from "~/models/users.server";
+import { grantsOf } from "~/models/users.server";
 import { db, sessions } from "~/services.server";
 
 export interface RequestContext {
@@ -32,30 +32,38 @@ export interface Authenticated {
   sessionId: string;
 }
 
-/** One session lookup per request, however many loaders (root and route) ask for it. */
-const perRequest = new WeakMap<Request, Promise<Authenticated | null>>();
+/**
+ * One session lookup per request, however many loaders (root and route) ask for it. Remix
+ * hands each loader its own copy of the Request but the same load context, so the lookup is
+ * shared through the context (the Request when there is none) while it is pending. Once
+ * settled it is forgotten: a context reused across requests never serves an old session.
+ */
+const pending = new WeakMap<object, { cookie: string; lookup: Promise<Authenticated | null> }>();
 
-export function getAuthenticated(request: Request): Promise<Authenticated | null> {
-  let pending = perRequest.get(request);
-  if (!pending) {
-    pending = lookUpSession(request);
-    perRequest.set(request, pending);
-  }
-  return pending;
+export function getAuthenticated(request: Request, context?: unknown): Promise<Authenticated | null> {
+  const cookie = request.headers.get("Cookie") ?? "";
+  const key = context && typeof context === "object" ? context : request;
+  const shared = pending.get(key);
+  if (shared?.cookie === cookie) return shared.lookup;
+  const lookup: Promise<Authenticated | null> = lookUpSession(cookie).finally(() => {
+    if (pending.get(key)?.lookup === lookup) pending.delete(key);
+  });
+  pending.set(key, { cookie, lookup });
+  return lookup;
 }
 
-async function lookUpSession(request: Request): Promise<Authenticated | null> {
+async function lookUpSession(cookie: string): Promise<Authenticated | null> {
   const lucia = sessions();
-  const sessionId = lucia.readSessionCookie(request.headers.get("Cookie") ?? "");
+  const sessionId = lucia.readSessionCookie(cookie);
   if (!sessionId) return null;
-  const { session } = await lucia.validateSession(sessionId);
+  const { session, user } = await lucia.validateSession(sessionId);
   if (!session) return null;
-  const viewer = await loadViewer(db(), session.userId);
-  return viewer ? { viewer, sessionId } : null;
+  // validateSession read the user with the session (a disabled user's session is over): only the grants are left.
+  return { viewer: { userId: user.id, username: user.username, displayName: user.displayName, grants: await grantsOf(db(), user.id) }, sessionId };
 }
 
-export async function requireAuthenticated(request: Request): Promise<Authenticated> {
-  const authenticated = await getAuthenticated(request);
+export async function requireAuthenticated(request: Request, context?: unknown): Promise<Authenticated> {
+  const authenticated = await getAuthenticated(request, context);
   if (!authenticated) {
     const hadCookie = !!sessions().readSessionCookie(request.headers.get("Cookie") ?? "");
     throw loginRedirect(request, hadCookie);
@@ -63,8 +71,8 @@ export async function requireAuthenticated(request: Request): Promise<Authentica
   return authenticated;
 }
 
-export async function requireViewer(request: Request): Promise<Viewer> {
-  return (await requireAuthenticated(request)).viewer;
+export async function requireViewer(request: Request, context?: unknown): Promise<Viewer> {
+  return (await requireAuthenticated(request, context)).viewer;
 }
 
 async function deny(viewer: Viewer, request: Request, context: unknown, what: string, status: 403 | 404, countyId?: string | null, message?: string) {
@@ -78,7 +86,7 @@ async function deny(viewer: Viewer, request: Request, context: unknown, what: st
 
 /** Requires one of the roles (for whole pages such as the admin area): 403 otherwise. */
 export async function requireRole(request: Request, context: unknown, roles: Role[]): Promise<Viewer> {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   if (!roles.some((role) => hasRole(viewer, role))) throw await deny(viewer, request, context, `role:${roles.join("|")}`, 403);
   return viewer;
 }

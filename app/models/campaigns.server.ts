@@ -14,16 +14,31 @@ export interface CampaignRow {
   settings: RuleSettings;
 }
 
+function settingsOf(json: string | null): RuleSettings {
+  const parsed = ruleSettingsSchema.safeParse(fromJson(json, {}));
+  return parsed.success ? { ...DEFAULT_RULE_SETTINGS, ...parsed.data } : DEFAULT_RULE_SETTINGS;
+}
+
 export async function listCampaigns(db: Kysely<Database>, countyIds: string[]): Promise<CampaignRow[]> {
   if (!countyIds.length) return [];
   const rows = await db.selectFrom("campaigns").selectAll().where("county_id", "in", countyIds).orderBy("year", "desc").execute();
-  return rows.map((r) => {
-    const parsed = ruleSettingsSchema.safeParse(fromJson(r.settings, {}));
-    return {
-      id: r.id, countyId: r.county_id, year: Number(r.year), deadline: r.deadline == null ? null : toNumber(r.deadline),
-      settings: parsed.success ? { ...DEFAULT_RULE_SETTINGS, ...parsed.data } : DEFAULT_RULE_SETTINGS,
-    };
-  });
+  return rows.map((r) => ({
+    id: r.id, countyId: r.county_id, year: Number(r.year), deadline: r.deadline == null ? null : toNumber(r.deadline), settings: settingsOf(r.settings),
+  }));
+}
+
+/** The years the counties have campaigns for, latest first (without parsing every campaign's settings). */
+export async function campaignYears(db: Kysely<Database>, countyIds: string[]): Promise<number[]> {
+  if (!countyIds.length) return [];
+  const rows = await db.selectFrom("campaigns").select("year").distinct().where("county_id", "in", countyIds).orderBy("year", "desc").execute();
+  return rows.map((r) => Number(r.year));
+}
+
+/** Each county's rule settings for a year; a county without a campaign that year is absent. */
+export async function ruleSettingsByCounty(db: Kysely<Database>, countyIds: string[], year: number): Promise<Map<string, RuleSettings>> {
+  if (!countyIds.length) return new Map();
+  const rows = await db.selectFrom("campaigns").select(["county_id", "settings"]).where("county_id", "in", countyIds).where("year", "=", year).execute();
+  return new Map(rows.map((r) => [r.county_id, settingsOf(r.settings)]));
 }
 
 export async function insertCampaign(

@@ -10,8 +10,8 @@ import { parseForm } from "~/domain/forms";
 import { findUserByUsername } from "~/models/users.server";
 import { db } from "~/services.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireAuthenticated(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAuthenticated(request, context);
   return null;
 }
 
@@ -24,7 +24,7 @@ const schema = z
   .refine((v) => v.newPassword === v.confirmPassword, { message: "两次输入的新密码不一致", path: ["confirmPassword"] });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { viewer, sessionId } = await requireAuthenticated(request);
+  const { viewer, sessionId } = await requireAuthenticated(request, context);
   const form = parseForm(schema, await request.formData());
   if (!form.ok) return data({ errors: form.errors, done: false }, { status: 400 });
   const user = await findUserByUsername(db(), viewer.username);

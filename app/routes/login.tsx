@@ -24,9 +24,9 @@ function safeRedirect(to: string | undefined | null): string | null {
   return to;
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   // The login page is public; a signed-in visitor goes straight home.
-  const authenticated = await getAuthenticated(request);
+  const authenticated = await getAuthenticated(request, context);
   if (authenticated) throw redirect(homePath(authenticated.viewer));
   return null;
 }

@@ -4,7 +4,7 @@ import { recordAudit } from "~/models/audit.server";
 import { db, sessions } from "~/services.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const authenticated = await getAuthenticated(request);
+  const authenticated = await getAuthenticated(request, context);
   if (authenticated) {
     await sessions().invalidateSession(authenticated.sessionId);
     await recordAudit(db(), {

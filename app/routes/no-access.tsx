@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireViewer } from "~/auth/guard.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireViewer(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireViewer(request, context);
   return null;
 }
 

@@ -17,7 +17,7 @@ import { db } from "~/services.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.report.unitName} ${data.report.year}年度绩效自评报告` : "报告" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   const report = await requireVisibleReport(db(), request, context, viewer, params.reportId ?? "");
   const view = await loadReportView(db(), viewer, report);
   return {
@@ -40,7 +40,7 @@ type ActionResult = {
 };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   const report = await requireVisibleReport(db(), request, context, viewer, params.reportId ?? "");
   const perspective = perspectiveOf(viewer, report);
   const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };

@@ -6,7 +6,7 @@ import { db } from "~/services.server";
 
 /** The report in the interchange format self-evaluation/v1. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   const report = await requireVisibleReport(db(), request, context, viewer, params.reportId ?? "");
   const document = await documentForViewer(db(), viewer, report);
   return attachment(JSON.stringify(document, null, 2), `${report.unitName}-${report.year}-自评报告.json`, "application/json; charset=utf-8");

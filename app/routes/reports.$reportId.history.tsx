@@ -9,7 +9,7 @@ import { requireVisibleReport } from "~/models/reportView.server";
 import { db } from "~/services.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   const report = await requireVisibleReport(db(), request, context, viewer, params.reportId ?? "");
   const [revisions, events] = await Promise.all([listRevisions(db(), report.id), entityHistory(db(), report.id)]);
   return {

@@ -15,7 +15,7 @@ import { parseUpload, readUploadForm } from "~/models/uploads.server";
 import { db } from "~/services.server";
 
 async function editableReport(request: Request, context: unknown, reportId: string) {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   const scope = scopeOf(viewer);
   const report = await findVisibleReport(db(), scope, reportId);
   if (!report || !scope.staffUnitIds.includes(report.unitId)) return notFound(request, context, viewer, `report:${reportId}`);

@@ -7,7 +7,7 @@ import { documentForViewer, requireVisibleReport } from "~/models/reportView.ser
 import { db } from "~/services.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   const report = await requireVisibleReport(db(), request, context, viewer, params.reportId ?? "");
   const document = await documentForViewer(db(), viewer, report);
   return { report: { id: report.id, unitName: report.unitName, countyName: report.countyName, year: report.year, status: report.status, revision: report.currentRevision }, document };

@@ -7,7 +7,7 @@ import { db } from "~/services.server";
 
 /** The target table (部门整体支出绩效目标完成情况自评表) as .xlsx in the paper layout. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request);
+  const viewer = await requireViewer(request, context);
   const report = await requireVisibleReport(db(), request, context, viewer, params.reportId ?? "");
   const document = await documentForViewer(db(), viewer, report);
   const bytes = await targetTableToXlsx(document);

@@ -8,8 +8,8 @@ import { scopeOf } from "~/domain/permissions";
 import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
 import { UNIT_KINDS } from "~/domain/units";
 import { STATUS_LABELS } from "~/domain/workflow";
-import { listCampaigns } from "~/models/campaigns.server";
-import { decodeCursor, latestReportedYear, queuePage, statusCounts, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
+import { campaignYears, ruleSettingsByCounty } from "~/models/campaigns.server";
+import { decodeCursor, latestReportedYear, notSubmittedByCounty, queuePage, statusCounts, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
 import { applyTransition, findVisibleReport } from "~/models/reports.server";
 import { db } from "~/services.server";
 
@@ -29,31 +29,36 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const viewer = await requireRole(request, context, ["reviewer"]);
   const countyIds = scopeOf(viewer).reviewerCountyIds;
   const params = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const campaigns = await listCampaigns(db(), countyIds);
-  const years = [...new Set(campaigns.map((c) => c.year))].sort((a, b) => b - a);
-  const year = params.year ?? (await latestReportedYear(db(), countyIds)) ?? years[0] ?? new Date().getFullYear() - 1;
+  const [years, latest] = await Promise.all([campaignYears(db(), countyIds), params.year ? null : latestReportedYear(db(), countyIds)]);
+  const year = params.year ?? latest ?? years[0] ?? new Date().getFullYear() - 1;
   const filters: QueueFilters = {
     year, status: params.status ?? "submitted", rule: params.rule || undefined, severity: params.severity, unitKind: params.unitKind || undefined,
     functionClass: params.functionClass || undefined, late: params.late === "1", clean: params.clean === "1",
   };
-  const [page, counts, missing] = await Promise.all([
+  // One county: its units by name. Several (a city's thousands of units): a count per county.
+  const byCounty = countyIds.length > 1;
+  const [page, counts, missing, missingByCounty] = await Promise.all([
     queuePage(db(), countyIds, filters, decodeCursor(params.after)),
     statusCounts(db(), countyIds, year),
-    unitsNotSubmitted(db(), countyIds, year),
+    byCounty ? [] : unitsNotSubmitted(db(), countyIds, year),
+    byCounty ? notSubmittedByCounty(db(), countyIds, year) : null,
   ]);
-  const deviationPct = campaigns.find((c) => c.year === year)?.settings.deviationPct ?? 10;
+  // Each row's score was computed with its own county's threshold (reports.server.ts metricsRow).
+  const settings = await ruleSettingsByCounty(db(), [...new Set(page.rows.map((r) => r.countyId))], year);
   return {
-    year, years, filters, counts, deviationPct,
+    year, years, filters, counts,
     rows: page.rows.map((r) => ({
-      ...r,
+      reportId: r.reportId, unitName: r.unitName, countyName: r.countyName, status: r.status, late: r.late, version: r.version, triageScore: r.triageScore,
+      errors: r.errors, warnings: r.warnings, unexplainedWarnings: r.unexplainedWarnings, deviation: r.deviation, executionRate: r.executionRate, selfScore: r.selfScore,
       // "Why this rank": the same pure function that computed the stored score.
       why: triage({
         errors: r.errors, warnings: r.warnings, unexplainedWarnings: r.unexplainedWarnings, deviation: r.deviation, scoreAboveFormula: r.scoreAboveFormula,
         overAchieved: r.overAchieved, selfScore: r.selfScore, formulaScore: r.formulaScore,
-      }, deviationPct).parts,
+      }, settings.get(r.countyId)?.deviationPct ?? 10).parts,
     })),
     next: page.next,
     notSubmitted: missing,
+    notSubmittedByCounty: missingByCounty?.map((c) => ({ countyName: c.countyName, units: c.units })) ?? null,
   };
 }
 
@@ -94,7 +99,8 @@ function pct(fraction: number | null) {
 }
 
 export default function ReviewQueue() {
-  const { year, years, filters, counts, rows, next, notSubmitted } = useLoaderData<typeof loader>();
+  const { year, years, filters, counts, rows, next, notSubmitted, notSubmittedByCounty } = useLoaderData<typeof loader>();
+  const notSubmittedCount = notSubmittedByCounty ? notSubmittedByCounty.reduce((sum, c) => sum + c.units, 0) : notSubmitted.length;
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const [selected, setSelected] = useState<Record<string, number>>({});
@@ -116,7 +122,7 @@ export default function ReviewQueue() {
           </Link>
         ))}
         <Link to={link({ status: "submitted", clean: "1" })} className={filters.clean ? "active" : ""}>无问题报告（可批量通过）</Link>
-        <span className="muted">尚未提交：{notSubmitted.length} 个单位</span>
+        <span className="muted">尚未提交：{notSubmittedCount} 个单位</span>
       </nav>
       <Form method="get" className="card filters">
         <input type="hidden" name="status" value={filters.status ?? "submitted"} />
@@ -187,8 +193,12 @@ export default function ReviewQueue() {
       </details>
       <p>{params.get("after") ? <Link to={link({})}>回到第一页</Link> : null} {next ? <Link to={link({ after: next })}>下一页 →</Link> : null}</p>
       <section className="card">
-        <h2>尚未提交的单位（{notSubmitted.length}）</h2>
-        <p>{notSubmitted.map((u) => `${u.unitName}${u.status === "returned" ? "（已退回）" : u.status === "draft" ? "（草稿）" : ""}`).join("、") || "全部单位均已提交。"}</p>
+        <h2>尚未提交的单位（{notSubmittedCount}）</h2>
+        {notSubmittedByCounty ? (
+          <p>{notSubmittedByCounty.length ? `按县区：${notSubmittedByCounty.map((c) => `${c.countyName} ${c.units} 个`).join("、")}` : "全部单位均已提交。"}</p>
+        ) : (
+          <p>{notSubmitted.map((u) => `${u.unitName}${u.status === "returned" ? "（已退回）" : u.status === "draft" ? "（草稿）" : ""}`).join("、") || "全部单位均已提交。"}</p>
+        )}
       </section>
     </>
   );
