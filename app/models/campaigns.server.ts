@@ -1,7 +1,7 @@
 /** Campaigns (填报年度): one per county and year, with its deadline and rule settings. */
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
-import type { Database } from "#db/schema";
+import type { CampaignsTable, Database } from "#db/schema";
 import { DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleSettings } from "~/domain/rules";
 import { appendAudit } from "./audit.server";
 import type { Actor } from "./users.server";
@@ -22,9 +22,11 @@ function settingsOf(json: string | null): RuleSettings {
 export async function listCampaigns(db: Kysely<Database>, countyIds: string[]): Promise<CampaignRow[]> {
   if (!countyIds.length) return [];
   const rows = await db.selectFrom("campaigns").selectAll().where("county_id", "in", countyIds).orderBy("year", "desc").execute();
-  return rows.map((r) => ({
-    id: r.id, countyId: r.county_id, year: Number(r.year), deadline: r.deadline == null ? null : toNumber(r.deadline), settings: settingsOf(r.settings),
-  }));
+  return rows.map(campaignOf);
+}
+
+function campaignOf(r: Selectable<CampaignsTable>): CampaignRow {
+  return { id: r.id, countyId: r.county_id, year: Number(r.year), deadline: r.deadline == null ? null : toNumber(r.deadline), settings: settingsOf(r.settings) };
 }
 
 /** The years the counties have campaigns for, latest first (without parsing every campaign's settings). */
@@ -32,6 +34,16 @@ export async function campaignYears(db: Kysely<Database>, countyIds: string[]): 
   if (!countyIds.length) return [];
   const rows = await db.selectFrom("campaigns").select("year").distinct().where("county_id", "in", countyIds).orderBy("year", "desc").execute();
   return rows.map((r) => Number(r.year));
+}
+
+/**
+ * One campaign of the counties for the year (the county's own when there is one county; for a
+ * city view, the first county's stands for all), without reading the others.
+ */
+export async function findCampaign(db: Kysely<Database>, countyIds: string[], year: number): Promise<CampaignRow | null> {
+  if (!countyIds.length) return null;
+  const r = await db.selectFrom("campaigns").selectAll().where("county_id", "in", countyIds).where("year", "=", year).orderBy("county_id").limit(1).executeTakeFirst();
+  return r ? campaignOf(r) : null;
 }
 
 /** Each county's rule settings for a year; a county without a campaign that year is absent. */

@@ -13,7 +13,7 @@ import {
 } from "~/domain/figures";
 import { scopeOf, type Viewer } from "~/domain/permissions";
 import { LruCache } from "~/utils/lru";
-import { listCampaigns } from "./campaigns.server";
+import { campaignYears, findCampaign } from "./campaigns.server";
 import { latestReportedYear } from "./queue.server";
 import { countyIdsOf, listCounties } from "./units.server";
 
@@ -348,12 +348,11 @@ const pageFilterSchema = z.object({
 export async function dashboardPage(db: Kysely<Database>, viewer: Viewer, search: URLSearchParams) {
   const allCountyIds = countyIdsOf(scopeOf(viewer));
   const params = pageFilterSchema.parse(Object.fromEntries(search));
-  const [counties, campaigns] = await Promise.all([listCounties(db, allCountyIds), listCampaigns(db, allCountyIds)]);
+  const [counties, years] = await Promise.all([listCounties(db, allCountyIds), campaignYears(db, allCountyIds)]);
   // A county filter outside the viewer's scope simply matches nothing.
   const countyIds = params.county ? allCountyIds.filter((id) => id === params.county) : allCountyIds;
-  const years = [...new Set(campaigns.map((c) => c.year))].sort((a, b) => b - a);
   const year = params.year ?? (await latestReportedYear(db, countyIds)) ?? years[0] ?? new Date().getFullYear() - 1;
-  const campaign = campaigns.find((c) => countyIds.includes(c.countyId) && c.year === year);
+  const campaign = await findCampaign(db, countyIds, year);
   const byCounty = countyIds.length > 1;
   const view = await loadDashboard(
     db,
