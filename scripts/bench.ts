@@ -26,7 +26,7 @@ import autocannon from "autocannon";
 import { createDb } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { toFormDocument } from "~/domain/formDocument";
-import { ensureBuild } from "./lib/build";
+import { bundleServerEntry, ensureBuild, PRODUCTION_NODE_OPTIONS } from "./lib/build";
 import { benchCheckReport, type CheckReportResult } from "./lib/bench/checkreport";
 import { bigReport } from "./lib/bench/dataset";
 import { BENCH_DIR, prepareDataset, shapeOf, type Dataset } from "./lib/bench/datasets";
@@ -68,11 +68,14 @@ const iterations = Number(values.iterations);
 const maxSeconds = Number(values["max-seconds"]);
 const password = process.env.GENERATE_PASSWORD || "bench-password-2023";
 // Extra flags for the server process only (e.g. "--max-old-space-size=192"), to try a deployment setting.
-const serverNodeOptions = values["server-node-options"]!.split(" ").filter(Boolean);
+const serverNodeOptions = values["server-node-options"] ? values["server-node-options"].split(" ").filter(Boolean) : PRODUCTION_NODE_OPTIONS;
 const log = (line: string) => console.error(line);
 
 const benchStarted = Date.now();
 ensureBuild();
+// The server runs as in production: plain node on a bundle, not under tsx.
+const SERVER_BUNDLE = join(BENCH_DIR, "serve-child.js");
+bundleServerEntry("scripts/lib/bench/serve-child.ts", SERVER_BUNDLE);
 const machine: MachineInfo = machineInfo();
 log(`机器：${machine.cpuModel}，${machine.cores} 核，内存 ${machine.memoryGiB} GiB，${machine.os}，Node ${machine.node}，${machine.sqlite}；当前负载 ${machine.loadAverageAtStart.join(" / ")}`);
 
@@ -254,7 +257,7 @@ interface ServerHandle {
 
 function startServer(url: string): Promise<ServerHandle> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...serverNodeOptions, "--import", "tsx", "scripts/lib/bench/serve-child.ts"], {
+    const child = spawn(process.execPath, [...serverNodeOptions, SERVER_BUNDLE], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, DATABASE_URL: url, NODE_ENV: "production", INSECURE_COOKIES: "1", PORT: "0", HOST: "127.0.0.1" },
     });

@@ -1,35 +1,3 @@
-/**
- * The trimmed echarts build the browser loads (dynamically, from <EChart>): the core, the
- * SVG renderer and exactly the chart types and components the builders in options.ts use —
- * keep this list and the `ChartOption` type there in step. A module used by an option but
- * not registered here is reported by echarts ("… is used but not imported") and covered by
- * test/unit/charts/client-build.test.ts.
- */
-import { init, use } from "echarts/core";
-import { BarChart, LineChart, PieChart, ScatterChart } from "echarts/charts";
-import {
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TitleComponent,
-  TooltipComponent,
-} from "echarts/components";
-import { SVGRenderer } from "echarts/renderers";
-
-use([
-  BarChart,
-  LineChart,
-  PieChart,
-  ScatterChart,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TitleComponent,
-  TooltipComponent,
-  SVGRenderer,
-]);
-
-export { init };
-export type { ECElementEvent, EChartsType } from "echarts/core";
+/** The browser's entry to the trimmed echarts build (echartsCore.ts), loaded dynamically by <EChart>. */
+export { init } from "./echartsCore";
+export type { ECElementEvent, EChartsType } from "./echartsCore";

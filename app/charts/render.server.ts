@@ -1,14 +1,14 @@
 /**
  * Server-side rendering of a chart option to an SVG string: for print/export and for the first
- * paint of <EChart> before (or without) JavaScript. Uses the full echarts build, which the
- * server can afford; the browser loads the trimmed build in echarts.client.ts.
+ * paint of <EChart> before (or without) JavaScript, with the same trimmed echarts build the
+ * browser loads (echartsCore.ts).
  *
  * The SVG may be put into the page as markup because zrender escapes every text node, the
  * attributes it writes carry only numbers, colours and our font list, and the option builders
  * keep tenant strings out of anything but text. Callers pass options from app/charts/options.ts
  * only — never an option assembled from request data.
  */
-import * as echarts from "echarts";
+import { init } from "./echartsCore";
 import type { EChartsCoreOption } from "echarts/core";
 import { FONT_FAMILY } from "./options";
 
@@ -21,7 +21,7 @@ export function renderChartSvg(option: EChartsCoreOption, { width, height }: Ren
   if (!(Number.isFinite(width) && width > 0 && Number.isFinite(height) && height > 0)) {
     throw new RangeError(`renderChartSvg: invalid size ${width}×${height}`);
   }
-  const chart = echarts.init(null, null, {
+  const chart = init(null, null, {
     renderer: "svg",
     ssr: true,
     width: Math.round(width),

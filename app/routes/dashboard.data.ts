@@ -1,5 +1,4 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import ExcelJS from "exceljs";
 import { requireRole } from "~/auth/guard.server";
 import { CHARTS, chartTable, type ChartId } from "~/charts/dashboard";
 import { chartSvg } from "~/charts/svgCache.server";
@@ -23,7 +22,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // BOM: Excel on Chinese Windows opens UTF-8 CSV correctly only with it.
     return attachment("\ufeff" + rows.map((r) => r.map(escape).join(",")).join("\r\n") + "\r\n", `${name}.csv`, "text/csv; charset=utf-8");
   }
-  const workbook = new ExcelJS.Workbook();
+  // exceljs is loaded on the first Excel download, not with the server.
+  const { Workbook } = (await import("exceljs")).default;
+  const workbook = new Workbook();
   const sheet = workbook.addWorksheet(chart.title.slice(0, 31));
   for (const row of rows) sheet.addRow(row.map((cell, i) => (i > 0 && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell)));
   sheet.getRow(1).font = { bold: true };

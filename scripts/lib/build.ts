@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, statSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { buildSync } from "esbuild";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -17,4 +18,19 @@ export function ensureBuild(): void {
   if (built > Math.max(newestMtime("app"), newestMtime("db"))) return;
   console.log("正在构建应用（remix build）…");
   execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+}
+
+/**
+ * The V8 flags the production server runs with (keep `npm start` in package.json in step):
+ * --max-old-space-size=1024 for V8's growth rule, not as a cap — below a 2 GB limit the old
+ * generation grows to 1.6× (not 4×) its live size before a full collection (see scripts/serve.ts).
+ */
+export const PRODUCTION_NODE_OPTIONS = ["--max-old-space-size=1024"];
+
+/**
+ * A server entry (TypeScript) bundled to plain JavaScript for node, packages left external:
+ * as `npm start` does, so the server runs without tsx's loader in the process.
+ */
+export function bundleServerEntry(entry: string, outfile: string): void {
+  buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
 }

@@ -8,7 +8,6 @@
  * significant digits is the shortest representation of its double, and its number format
  * shows exactly the written decimals ("9.30" → 9.3 formatted "0.00"). Anything else is text.
  */
-import ExcelJS from "exceljs";
 import { Decimal, decimalPlaces } from "../money";
 import { DECIMAL_PATTERN, type ReportDocument } from "../report";
 
@@ -122,7 +121,9 @@ export interface XlsxExportOptions {
 }
 
 export async function targetTableToXlsx(doc: ReportDocument, options: XlsxExportOptions = {}): Promise<Uint8Array> {
-  const workbook = new ExcelJS.Workbook();
+  // exceljs is loaded on the first export, not with the server: few requests need it.
+  const { Workbook } = (await import("exceljs")).default;
+  const workbook = new Workbook();
   workbook.creator = "绩效自评审核平台";
   workbook.created = workbook.modified = options.now ?? new Date();
   const sheet = workbook.addWorksheet("绩效目标自评表", {

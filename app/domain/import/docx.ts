@@ -8,7 +8,6 @@
  * rowspan; we put them back the way Word's text extraction shows them: the merged text in its
  * first row and a lone TAB in the rows below. A horizontal merge stays one cell.
  */
-import mammoth from "mammoth";
 import { type ConvertResult, type FlatBlock, writeFlat } from "./flat";
 import { inspectZip, zipProblemMessage } from "./zip";
 
@@ -30,6 +29,8 @@ export async function docxToText(data: Uint8Array): Promise<ConvertResult> {
       };
     }
     const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    // mammoth is loaded on the first import, not with the server: few requests need it.
+    const { default: mammoth } = await import("mammoth");
     const result = await mammoth.convertToHtml(
       { buffer },
       {

@@ -12,7 +12,7 @@
  *     digits: 9.300000000000001 → 9.3), percent formats as "20%", and a fixed-decimal format
  *     pads ("0.00": 0 → 0.00) but never rounds away a stored digit.
  */
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { Decimal, canonical } from "../money";
 import { type ConvertResult, type FlatBlock, writeFlat } from "./flat";
@@ -40,7 +40,9 @@ export async function xlsxToText(data: Uint8Array): Promise<ConvertResult> {
     }
     const prepared = prepareForExcelJs(data);
     if (!prepared.ok) return prepared;
-    const workbook = new ExcelJS.Workbook();
+    // exceljs is loaded on the first import, not with the server: few requests need it.
+    const { Workbook } = (await import("exceljs")).default;
+    const workbook = new Workbook();
     // exceljs's typings want a Node Buffer; a view on the same bytes is enough.
     const bytes = prepared.bytes;
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
