@@ -95,19 +95,6 @@ export async function queuePage(db: Kysely<Database>, countyIds: string[], filte
   return { rows: page, next };
 }
 
-/** Reports per status for the county-year (drafts included: "not yet submitted"). */
-export async function statusCounts(db: Kysely<Database>, countyIds: string[], year: number) {
-  if (!countyIds.length) return {} as Record<ReportStatus, number>;
-  const rows = await db
-    .selectFrom("report_metrics")
-    .select(["status", (eb) => eb.fn.countAll().as("n")])
-    .where("county_id", "in", countyIds)
-    .where("year", "=", year)
-    .groupBy("status")
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, toNumber(r.n as number)])) as Record<ReportStatus, number>;
-}
-
 /** Units of the counties that have not submitted for the year (no report, a draft, or returned). */
 export async function unitsNotSubmitted(db: Kysely<Database>, countyIds: string[], year: number) {
   if (!countyIds.length) return [];
@@ -121,31 +108,6 @@ export async function unitsNotSubmitted(db: Kysely<Database>, countyIds: string[
     .limit(500)
     .execute();
   return rows.map((r) => ({ unitId: r.id, unitName: r.name, code: r.code, status: (r.status ?? null) as ReportStatus | null }));
-}
-
-/**
- * For a scope of several counties: per county, how many units have not submitted for the year
- * (counties where every unit submitted are left out), in county-code order. Counted as units
- * minus submitted or approved reports, which equals unitsNotSubmitted's rows because a unit
- * has one report a year (reports_unit_year) in its own county: two index counts per county
- * instead of joining every unit of a city.
- */
-export async function notSubmittedByCounty(db: Kysely<Database>, countyIds: string[], year: number) {
-  if (!countyIds.length) return [];
-  const rows = await db
-    .selectFrom("counties as c")
-    .select((eb) => [
-      "c.id", "c.name",
-      eb.selectFrom("units as u").select(eb.fn.countAll().as("n")).whereRef("u.county_id", "=", "c.id").as("units"),
-      eb.selectFrom("report_metrics as m").select(eb.fn.countAll().as("n")).whereRef("m.county_id", "=", "c.id")
-        .where("m.year", "=", year).where("m.status", "in", ["submitted", "approved"]).as("submitted"),
-    ])
-    .where("c.id", "in", countyIds)
-    .orderBy("c.code")
-    .execute();
-  return rows
-    .map((r) => ({ countyId: r.id, countyName: r.name, units: toNumber(r.units as number) - toNumber(r.submitted as number) }))
-    .filter((r) => r.units > 0);
 }
 
 /** The latest year in which any report of the counties was submitted: the default year of the bureau's pages. */

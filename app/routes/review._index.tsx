@@ -9,7 +9,9 @@ import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
 import { UNIT_KINDS } from "~/domain/units";
 import { STATUS_LABELS } from "~/domain/workflow";
 import { campaignYears, ruleSettingsByCounty } from "~/models/campaigns.server";
-import { decodeCursor, latestReportedYear, notSubmittedByCounty, queuePage, statusCounts, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
+import type { ReportStatus } from "#db/schema";
+import { countyProgress } from "~/models/dashboard.server";
+import { decodeCursor, latestReportedYear, queuePage, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
 import { applyTransition, findVisibleReport } from "~/models/reports.server";
 import { db } from "~/services.server";
 
@@ -37,12 +39,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
   // One county: its units by name. Several (a city's thousands of units): a count per county.
   const byCounty = countyIds.length > 1;
-  const [page, counts, missing, missingByCounty] = await Promise.all([
+  const [page, progress, missing] = await Promise.all([
     queuePage(db(), countyIds, filters, decodeCursor(params.after)),
-    statusCounts(db(), countyIds, year),
+    countyProgress(db(), countyIds, year),
     byCounty ? [] : unitsNotSubmitted(db(), countyIds, year),
-    byCounty ? notSubmittedByCounty(db(), countyIds, year) : null,
   ]);
+  const counts: Partial<Record<ReportStatus, number>> = {};
+  for (const c of progress) for (const [status, n] of Object.entries(c.statuses) as Array<[ReportStatus, number]>) counts[status] = (counts[status] ?? 0) + n;
+  const missingByCounty = byCounty
+    ? progress.map((c) => ({ countyName: c.countyName, units: c.units - (c.statuses.submitted ?? 0) - (c.statuses.approved ?? 0) })).filter((c) => c.units > 0)
+    : null;
   // Each row's score was computed with its own county's threshold (reports.server.ts metricsRow).
   const settings = await ruleSettingsByCounty(db(), [...new Set(page.rows.map((r) => r.countyId))], year);
   return {
@@ -58,7 +64,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     next: page.next,
     notSubmitted: missing,
-    notSubmittedByCounty: missingByCounty?.map((c) => ({ countyName: c.countyName, units: c.units })) ?? null,
+    notSubmittedByCounty: missingByCounty,
   };
 }
 
