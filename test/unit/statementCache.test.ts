@@ -4,12 +4,11 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, openSqlite, withStatementCache } from "#db/client";
-import { TEST_DIALECT } from "./support/db";
 
 const dir = mkdtempSync(join(tmpdir(), "jx-stmt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(TEST_DIALECT !== "sqlite")("SQLite statement cache", () => {
+describe("SQLite statement cache", () => {
   it("reuses a statement by its SQL text, most recently used kept", () => {
     const sqlite = openSqlite(join(dir, "lru.db"));
     const cached = withStatementCache(sqlite, 2);
