@@ -53,32 +53,45 @@ function cachesOf(db: Kysely<Database>) {
 }
 
 /**
- * Each county's data version (counties.data_version) and name, read before any figure so a
- * cached figure is never older than its label.
+ * Each county's data version (counties.data_version) and name, in county code order, read
+ * before any figure so a cached figure is never older than its label.
  */
-export async function dataVersions(db: Kysely<Database>, countyIds: string[]): Promise<Map<string, { version: string; name: string; code: string }>> {
+async function dataVersions(db: Kysely<Database>, countyIds: string[]): Promise<Map<string, { version: string; name: string }>> {
   if (!countyIds.length) return new Map();
-  const rows = await db.selectFrom("counties").select(["id", "code", "name", "data_version"]).where("id", "in", countyIds).orderBy("code").execute();
-  return new Map(rows.map((r) => [r.id, { version: String(r.data_version), name: r.name, code: r.code }]));
+  const rows = await db.selectFrom("counties").select(["id", "name", "data_version"]).where("id", "in", countyIds).orderBy("code").execute();
+  return new Map(rows.map((r) => [r.id, { version: String(r.data_version), name: r.name }]));
 }
 
 /**
- * Each county's units and reports per status for the year (drafts included), in county code
- * order, from the same version-checked cache as the figures: the triage queue's tabs and its
- * "not yet submitted" counts for a city's 200 counties without counting 20,000 rows a request.
+ * The triage queue's tabs (reports per status, drafts included) and, per county in code order,
+ * the units not yet submitted (neither submitted nor approved), for the year: from the same
+ * version-checked cache as the figures, so a city's 200 counties are not recounted (20,000 rows)
+ * on every request.
  */
-export async function countyProgress(db: Kysely<Database>, countyIds: string[], year: number) {
+export async function queueProgress(db: Kysely<Database>, countyIds: string[], year: number) {
   const versions = await dataVersions(db, countyIds);
   const [units, statuses] = await Promise.all([
     perCounty(db, versions, (c) => `unitCount|${c}|`, (stale) => computeUnitCounts(db, { countyIds: stale }), () => 0),
-    perCounty(db, versions, (c) => `statuses|${c}|${year}`, async (stale) => {
-      const rows = await metrics(db, { countyIds: stale, year }).select(["m.county_id", "m.status", (eb) => eb.fn.countAll().as("n")]).groupBy(["m.county_id", "m.status"]).execute();
-      const out = new Map<string, Partial<Record<ReportStatus, number>>>();
-      for (const r of rows) entry(out, r.county_id, (): Partial<Record<ReportStatus, number>> => ({}))[r.status as ReportStatus] = n(r.n);
-      return out;
-    }, (): Partial<Record<ReportStatus, number>> => ({})),
+    perCounty(db, versions, (c) => `statuses|${c}|${year}`, (stale) => computeStatusCounts(db, { countyIds: stale, year }), (): StatusCounts => ({})),
   ]);
-  return [...versions].map(([countyId, v]) => ({ countyId, countyName: v.name, units: units.get(countyId)!, statuses: statuses.get(countyId)! }));
+  const counts: StatusCounts = {};
+  for (const perStatus of statuses.values()) {
+    for (const [status, count] of Object.entries(perStatus) as Array<[ReportStatus, number]>) counts[status] = (counts[status] ?? 0) + count;
+  }
+  const notSubmittedByCounty = [...versions]
+    .map(([countyId, v]) => ({ countyName: v.name, units: units.get(countyId)! - (statuses.get(countyId)!.submitted ?? 0) - (statuses.get(countyId)!.approved ?? 0) }))
+    .filter((c) => c.units > 0);
+  return { counts, notSubmittedByCounty };
+}
+
+type StatusCounts = Partial<Record<ReportStatus, number>>;
+
+/** Reports per status for each county (the filters, not the status filter, apply). */
+async function computeStatusCounts(db: Kysely<Database>, f: Omit<DashboardFilters, "status">): Promise<Map<string, StatusCounts>> {
+  const rows = await metrics(db, f).select(["m.county_id", "m.status", (eb) => eb.fn.countAll().as("n")]).groupBy(["m.county_id", "m.status"]).execute();
+  const out = new Map<string, StatusCounts>();
+  for (const r of rows) entry(out, r.county_id, (): StatusCounts => ({}))[r.status as ReportStatus] = n(r.n);
+  return out;
 }
 
 /**
@@ -122,6 +135,7 @@ function entry<K, T>(map: Map<K, T>, key: K, make: () => T): T {
 }
 
 const n = (v: unknown) => toNumber(v as number | string | null);
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The summed figures of counted reports, grouped by county and year. */
 async function sumsByCountyYear(db: Kysely<Database>, f: Omit<DashboardFilters, "year"> & { year: number | null }, threshold: number) {
@@ -151,13 +165,13 @@ async function sumsByCountyYear(db: Kysely<Database>, f: Omit<DashboardFilters, 
   }));
 }
 
-/** One county-year's figures for every county in `f.countyIds`, in five grouped queries. */
+/** One county-year's figures for every county in `f.countyIds`, in six grouped queries. */
 async function computeCountyYearFigures(db: Kysely<Database>, f: DashboardFilters, threshold: number): Promise<Map<string, CountyYearFigures>> {
   const out = new Map<string, CountyYearFigures>();
   const of = (countyId: string) => entry(out, countyId, () => ({ sums: emptySums(), detail: emptyDetail() }));
   const [sums, statuses, grades, flags, classes, submissions] = await Promise.all([
     sumsByCountyYear(db, f, threshold),
-    metrics(db, f).select(["m.county_id", "m.status", (eb) => eb.fn.countAll().as("n")]).groupBy(["m.county_id", "m.status"]).execute(),
+    computeStatusCounts(db, f),
     counted(db, f).select(["m.county_id", "m.grade", (eb) => eb.fn.countAll().as("n")]).where("m.grade", "is not", null).groupBy(["m.county_id", "m.grade"]).execute(),
     counted(db, f)
       .innerJoin("report_flags as fl", "fl.report_id", "m.report_id")
@@ -172,7 +186,7 @@ async function computeCountyYearFigures(db: Kysely<Database>, f: DashboardFilter
     metrics(db, f).select(["m.county_id", "m.submitted_at"]).where("m.submitted_at", "is not", null).where("m.status", "!=", "draft").execute(),
   ]);
   for (const r of sums) of(r.countyId).sums = r.sums;
-  for (const r of statuses) of(r.county_id).detail.statuses[r.status] = n(r.n);
+  for (const [countyId, counts] of statuses) of(countyId).detail.statuses = counts;
   for (const r of grades) of(r.county_id).detail.grades[r.grade!] = n(r.n);
   for (const r of flags) of(r.county_id).detail.flags[`${r.rule}|${r.severity}`] = n(r.n);
   for (const r of classes) of(r.county_id).detail.classFen[r.class_code] = toBigInt(r.amount);
@@ -310,14 +324,15 @@ async function buildView(
   let unitsData: DashboardView["data"]["units"];
   if (options.byCounty) {
     const counties = [...figures].filter(([, fig]) => fig.sums.reports > 0).map(([countyId, fig]) => ({ countyId, name: versions.get(countyId)!.name, s: fig.sums }));
-    counties.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    counties.sort((a, b) => byText(a.name, b.name));
     unitsData = counties.map(({ countyId, name, s }) => ({
       id: countyId, name, executionRatePct: executionRatePct(s), deviationPct: deviationPct(s), initialBudgetWan: plottedWan(s.initialBudgetFen),
       selfScore: average(s.selfScoreSum, s.selfScoreCount), formulaScore: average(s.formulaScoreSum, s.formulaScoreCount),
     }));
     for (const c of counties) links[c.countyId] = `/dashboard?year=${f.year}&county=${c.countyId}`;
   } else {
-    const all = [...rows!.values()].flat().sort((a, b) => (a.unitName < b.unitName ? -1 : a.unitName > b.unitName ? 1 : 0));
+    // One county: its rows as the query ordered them.
+    const all = [...rows!.values()].flat();
     unitsData = all.map((r) => ({ id: r.reportId, name: r.unitName, executionRatePct: r.executionRatePct, deviationPct: r.deviationPct, initialBudgetWan: r.initialBudgetWan, selfScore: r.selfScore, formulaScore: r.formulaScore }));
     for (const r of all) links[r.reportId] = `/reports/${r.reportId}`;
   }
@@ -338,12 +353,12 @@ async function buildView(
     data: {
       units: unitsData,
       grades: (["优", "良", "中", "差"] as const).map((grade) => ({ grade, count: detail.grades[grade] ?? 0 })),
-      flags: Object.entries(detail.flags).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, count]) => {
+      flags: Object.entries(detail.flags).sort(([a], [b]) => byText(a, b)).map(([key, count]) => {
         const [rule, severity] = key.split("|");
         return { rule, severity: severity as "error" | "warning" | "info", count };
       }),
-      classes: Object.entries(detail.classFen).sort(([a], [b]) => (a < b ? -1 : 1)).map(([classCode, fen]) => ({ classCode, amountWan: plottedWan(fen) })),
-      submissions: Object.entries(detail.submissionsByDay).sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, submitted]) => ({ date, submitted })),
+      classes: Object.entries(detail.classFen).sort(([a], [b]) => byText(a, b)).map(([classCode, fen]) => ({ classCode, amountWan: plottedWan(fen) })),
+      submissions: Object.entries(detail.submissionsByDay).sort(([a], [b]) => byText(a, b)).map(([date, submitted]) => ({ date, submitted })),
       trend: trendSums.filter(([, s]) => s.reports > 0).map(([year, s]) => {
         const avg = average(s.selfScoreSum, s.selfScoreCount);
         return { year, executionRatePct: executionRatePct(s), avgSelfScore: avg == null ? null : Math.round(avg * 10) / 10, deviatingUnits: s.deviating };

@@ -9,8 +9,7 @@ import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
 import { UNIT_KINDS } from "~/domain/units";
 import { STATUS_LABELS } from "~/domain/workflow";
 import { campaignYears, ruleSettingsByCounty } from "~/models/campaigns.server";
-import type { ReportStatus } from "#db/schema";
-import { countyProgress } from "~/models/dashboard.server";
+import { queueProgress } from "~/models/dashboard.server";
 import { decodeCursor, latestReportedYear, queuePage, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
 import { applyTransition, findVisibleReport } from "~/models/reports.server";
 import { db } from "~/services.server";
@@ -41,18 +40,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const byCounty = countyIds.length > 1;
   const [page, progress, missing] = await Promise.all([
     queuePage(db(), countyIds, filters, decodeCursor(params.after)),
-    countyProgress(db(), countyIds, year),
+    queueProgress(db(), countyIds, year),
     byCounty ? [] : unitsNotSubmitted(db(), countyIds, year),
   ]);
-  const counts: Partial<Record<ReportStatus, number>> = {};
-  for (const c of progress) for (const [status, n] of Object.entries(c.statuses) as Array<[ReportStatus, number]>) counts[status] = (counts[status] ?? 0) + n;
-  const missingByCounty = byCounty
-    ? progress.map((c) => ({ countyName: c.countyName, units: c.units - (c.statuses.submitted ?? 0) - (c.statuses.approved ?? 0) })).filter((c) => c.units > 0)
-    : null;
   // Each row's score was computed with its own county's threshold (reports.server.ts metricsRow).
   const settings = await ruleSettingsByCounty(db(), [...new Set(page.rows.map((r) => r.countyId))], year);
   return {
-    year, years, filters, counts,
+    year, years, filters, counts: progress.counts,
     rows: page.rows.map((r) => ({
       reportId: r.reportId, unitName: r.unitName, countyName: r.countyName, status: r.status, late: r.late, version: r.version, triageScore: r.triageScore,
       errors: r.errors, warnings: r.warnings, unexplainedWarnings: r.unexplainedWarnings, deviation: r.deviation, executionRate: r.executionRate, selfScore: r.selfScore,
@@ -64,7 +58,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     next: page.next,
     notSubmitted: missing,
-    notSubmittedByCounty: missingByCounty,
+    notSubmittedByCounty: byCounty ? progress.notSubmittedByCounty : null,
   };
 }
 
