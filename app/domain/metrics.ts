@@ -34,7 +34,7 @@ export interface ReportMetrics {
 
 export const explanationKey = (flag: Pick<Flag, "rule" | "path">) => `${flag.rule}@${flag.path}`;
 
-/** Total-score band of DOMAIN.md: 优 ≥90, 良 80–90, 中 60–80, 差 <60. */
+/** Total-score band of docs/domain.md: 优 ≥90, 良 80–90, 中 60–80, 差 <60. */
 export function scoreGrade(score: number | null): ScoreGrade | null {
   if (score == null || !Number.isFinite(score)) return null;
   if (score >= 90) return "优";

@@ -1,6 +1,6 @@
 /**
  * The self-evaluation report in the interchange format `self-evaluation/v1`
- * (see docs/DOMAIN.md). Amounts are decimal strings in 万元, percents decimal strings
+ * (see docs/domain.md). Amounts are decimal strings in 万元, percents decimal strings
  * without `%`, and `null` means "not in the source" — never 0.
  */
 import { z } from "zod";

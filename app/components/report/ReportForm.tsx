@@ -50,7 +50,7 @@ export interface ReportFormProps {
   /** URL the fetcher posts to. */
   action: string;
   serverResult?: ServerResult;
-  /** Show info-severity flags (DOMAIN.md: reviewers only). Default true. */
+  /** Show info-severity flags (docs/domain.md: reviewers only). Default true. */
   showInfo?: boolean;
 }
 

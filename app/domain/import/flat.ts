@@ -1,5 +1,5 @@
 /**
- * The flattened text format every import goes through (see DOMAIN.md): a Word file's text as
+ * The flattened text format every import goes through (see docs/domain.md): a Word file's text as
  * extracted line by line. Paragraphs are plain lines; a table is written one cell per line:
  *
  *   - a cell line starts with a TAB, the cell's text follows;

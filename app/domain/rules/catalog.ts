@@ -1,6 +1,6 @@
 /**
  * The rule catalogue: ids, severities and Chinese titles, in the order checkReport runs
- * them (the order of the table in DOMAIN.md).
+ * them (the order of the table in docs/domain.md).
  */
 import type { Flag, Severity } from "../report";
 

@@ -1,5 +1,5 @@
 /**
- * The rule engine: checkReport runs every consistency rule of DOMAIN.md on one report, in the
+ * The rule engine: checkReport runs every consistency rule of docs/domain.md on one report, in the
  * catalogue's order, and returns the flags. Pure: same document and context, same flags.
  */
 import type { Flag, ReportDocument, Severity } from "../report";

@@ -1,5 +1,5 @@
 /**
- * Per-county rule thresholds (DOMAIN.md, "Consistency rules"). The admin edits them in a form;
+ * Per-county rule thresholds (docs/domain.md, "Consistency rules"). The admin edits them in a form;
  * the rules read them from the RuleContext.
  */
 import { z } from "zod";

@@ -279,7 +279,7 @@ export function campaignFor(plan: ProvincePlan, county: CountyPlan, year: number
 
 /**
  * The ways a report can be inconsistent: synthetic.ts draws nine; the others are applied here
- * to a consistent report, so that every rule of DOMAIN.md fires somewhere in the data set.
+ * to a consistent report, so that every rule of docs/domain.md fires somewhere in the data set.
  */
 type ExtraKind =
   | "staffSum" | "fundsSplit" | "carryover" | "missing"

@@ -73,7 +73,7 @@ async function reportRow(id: string): Promise<ReportRow | null> {
   return r ? { ...r, version: Number(r.version), year: Number(r.year) } : null;
 }
 
-// ——— what each persona may do (the specification, from DOMAIN.md's role table) ——————————
+// ——— what each persona may do (the specification, from docs/domain.md's role table) ——————————
 
 function grants(p: Persona) {
   const v = p === "anon" ? null : w.viewers[p];

@@ -57,7 +57,7 @@ describe("functionClassOf", () => {
     ["2012901", { code: "201", name: "一般公共服务" }], ["2210201", { code: "221", name: "住房保障" }],
     ["2240101", { code: "224", name: "灾害防治及应急管理" }], ["2180101", null], ["201290", null], ["20129011", null], ["abcdefg", null], [null, null],
   ])("%j → %j", (code, expected) => expect(functionClassOf(code)).toEqual(expected));
-  it("knows the 27 classes of DOMAIN.md", () => expect(Object.keys(FUNCTION_CLASSES)).toHaveLength(27));
+  it("knows the 27 classes of docs/domain.md", () => expect(Object.keys(FUNCTION_CLASSES)).toHaveLength(27));
 });
 
 describe("robustZ", () => {
@@ -109,7 +109,7 @@ describe("settings", () => {
 });
 
 describe("catalogue", () => {
-  it("has the 26 rules of DOMAIN.md, unique, in table order", () => {
+  it("has the 26 rules of docs/domain.md, unique, in table order", () => {
     expect(RULE_IDS).toHaveLength(26);
     expect(new Set(RULE_IDS).size).toBe(26);
     expect(RULE_IDS[0]).toBe("EXP_LINES_SUM");

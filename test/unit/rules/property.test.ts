@@ -12,7 +12,7 @@ import { Decimal, decimalPlaces, dec, halfUnit, type Dec } from "~/domain/money"
 import { emptyReport, reportDocumentSchema, type Indicator, type ReportDocument } from "~/domain/report";
 import { checkReport, type RuleId } from "~/domain/rules";
 
-/** The tolerance of DOMAIN.md, computed here independently of the engine: Σ half-units. */
+/** The tolerance of docs/domain.md, computed here independently of the engine: Σ half-units. */
 const sumTolerance = (reported: string[]) => reported.reduce((t, v) => t.plus(halfUnit(v)), new Decimal(0));
 
 const ARITHMETIC: readonly RuleId[] = [
