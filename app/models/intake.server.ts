@@ -5,15 +5,14 @@
  * clear waits for a reviewer's choice; one that cannot be read is refused with the reason.
  */
 import type { Kysely } from "kysely";
-import { unzipSync } from "fflate";
 import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
 import type { Database } from "#db/schema";
-import { convertUpload } from "~/domain/import/file";
+import type { ExpandResult } from "~/domain/import/archive";
 import { parseReportText } from "~/domain/import/text";
-import { inspectZip } from "~/domain/import/zip";
 import { emptyReport, type ReportDocument } from "~/domain/report";
 import { scopeOf, type Viewer } from "~/domain/permissions";
 import { matchUnit } from "~/domain/unitMatch";
+import { convertUntrusted, expandZipUntrusted } from "~/server/convertPool.server";
 import { insertReport, lockCounty, refreshCrossReportFlags } from "./reports.server";
 import type { Actor } from "./users.server";
 
@@ -23,25 +22,11 @@ export function bureauCounties(viewer: Viewer): string[] {
   return [...new Set([...scope.reviewerCountyIds, ...scope.adminCountyIds])];
 }
 
-export const REPORT_FILE = /\.(txt|docx|xlsx)$/i;
-export const MAX_FILES_PER_ZIP = 500;
+export { MAX_FILES_PER_ZIP, REPORT_FILE, type ExpandResult } from "~/domain/import/archive";
 
-export type ExpandResult = { ok: true; files: Array<{ name: string; bytes: Uint8Array }> } | { ok: false; error: string };
-
-/** The report files inside a .zip, after the same bomb checks as any upload. */
-export function expandZip(bytes: Uint8Array): ExpandResult {
-  const inspection = inspectZip(bytes);
-  if (!inspection.ok) return { ok: false, error: inspection.problem === "bomb" ? "压缩包解压后过大，疑似压缩炸弹，已拒绝" : "不是有效的 .zip 压缩包" };
-  const names = [...inspection.names].filter((n) => REPORT_FILE.test(n) && !n.startsWith("__MACOSX/") && !n.split("/").pop()!.startsWith("."));
-  if (names.length === 0) return { ok: false, error: "压缩包中没有 .txt、.docx 或 .xlsx 文件" };
-  if (names.length > MAX_FILES_PER_ZIP) return { ok: false, error: `压缩包中的文件过多（${names.length} 个，上限 ${MAX_FILES_PER_ZIP} 个）` };
-  const wanted = new Set(names);
-  try {
-    const entries = unzipSync(bytes, { filter: (f) => wanted.has(f.name) });
-    return { ok: true, files: names.map((name) => ({ name: name.split("/").pop()!, bytes: entries[name] })).filter((f) => f.bytes) };
-  } catch {
-    return { ok: false, error: "压缩包已损坏" };
-  }
+/** The report files inside a .zip, after the same bomb checks as any upload; expanded in a convert worker. */
+export function expandZip(bytes: Uint8Array): Promise<ExpandResult> {
+  return expandZipUntrusted(bytes);
 }
 
 export interface IntakeOutcome {
@@ -68,22 +53,10 @@ async function keepFile(db: Kysely<Database>, input: { countyId: string; year: n
   return id;
 }
 
-/** Stores a document as the unit's received report, unless the unit already has one for the year. */
-async function receive(db: Kysely<Database>, countyId: string, year: number, unit: { id: string; name: string; kind: string }, document: ReportDocument, fileName: string, actor: Actor) {
-  return db.transaction().execute(async (trx) => {
-    await lockCounty(trx, countyId);
-    const id = await insertReport(trx, {
-      countyId, unit, year, document: { ...document, unit: { ...document.unit, name: unit.name }, year }, status: "submitted", source: "intake", sourceFileName: fileName,
-    }, actor);
-    if (id) await refreshCrossReportFlags(trx, countyId, year);
-    return id;
-  });
-}
-
 /** Reads, matches and stores one received file. `countyId` must already be checked against the viewer's scope. */
 export async function intakeFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, actor: Actor): Promise<IntakeOutcome> {
   const base = { fileName: input.fileName };
-  const converted = await convertUpload(input.fileName, input.bytes);
+  const converted = await convertUntrusted(input.fileName, input.bytes);
   const parsed = converted.ok ? parseReportText(converted.text) : null;
   if (!converted.ok || !parsed?.ok) {
     const message = converted.ok ? parsed?.error ?? "未能识别报告内容" : converted.error;
@@ -104,17 +77,33 @@ export async function intakeFile(db: Kysely<Database>, input: { countyId: string
     return { ...base, fileId, status: "pending", message, candidates: match.kind === "ambiguous" ? match.candidates : units.map((u) => ({ id: u.id, name: u.name })) };
   }
   const unit = units.find((u) => u.id === match.unit.id)!;
-  return finish(db, input, document, unit, actor, match.how === "partial" ? `按名称“${document.unit.name}”匹配` : "");
+  return (await finish(db, input, document, unit, actor, match.how === "partial" ? `按名称“${document.unit.name}”匹配` : ""))!;
 }
 
-async function finish(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, document: ReportDocument, unit: { id: string; name: string; kind: string }, actor: Actor, note: string, existingFileId?: string): Promise<IntakeOutcome> {
-  const reportId = await receive(db, input.countyId, input.year, unit, document, input.fileName, actor);
-  const status = reportId ? "imported" : "refused";
-  const message = reportId ? `已接收为${unit.name}的报告${note ? `（${note}）` : ""}` : `${unit.name}已有${input.year}年度报告，未重复导入`;
-  let fileId = existingFileId;
-  if (fileId) await db.updateTable("received_files").set({ status, message, report_id: reportId }).where("id", "=", fileId).execute();
-  else fileId = await keepFile(db, input, { status, message, document, unitName: document.unit.name, reportId }, actor);
-  return { fileId, fileName: input.fileName, status, message, unitName: unit.name, reportId: reportId ?? undefined };
+/**
+ * Stores the document as the unit's received report, unless the unit already has one for the
+ * year, and the file with the outcome — in one transaction, so a crash never leaves a received
+ * report without its source file. `pendingFileId`: the waiting file a reviewer chose a unit
+ * for; null when another choice settled it first (checked under the county's lock).
+ */
+async function finish(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, document: ReportDocument, unit: { id: string; name: string; kind: string }, actor: Actor, note: string, pendingFileId?: string): Promise<IntakeOutcome | null> {
+  return db.transaction().execute(async (trx) => {
+    await lockCounty(trx, input.countyId);
+    if (pendingFileId) {
+      const pending = await trx.selectFrom("received_files").select("id").where("id", "=", pendingFileId).where("status", "=", "pending").executeTakeFirst();
+      if (!pending) return null;
+    }
+    const reportId = await insertReport(trx, {
+      countyId: input.countyId, unit, year: input.year, document: { ...document, unit: { ...document.unit, name: unit.name }, year: input.year }, status: "submitted", source: "intake", sourceFileName: input.fileName,
+    }, actor);
+    if (reportId) await refreshCrossReportFlags(trx, input.countyId, input.year);
+    const status = reportId ? "imported" : "refused";
+    const message = reportId ? `已接收为${unit.name}的报告${note ? `（${note}）` : ""}` : `${unit.name}已有${input.year}年度报告，未重复导入`;
+    let fileId = pendingFileId;
+    if (fileId) await trx.updateTable("received_files").set({ status, message, report_id: reportId }).where("id", "=", fileId).execute();
+    else fileId = await keepFile(trx, input, { status, message, document, unitName: document.unit.name, reportId }, actor);
+    return { fileId, fileName: input.fileName, status, message, unitName: unit.name, reportId: reportId ?? undefined };
+  });
 }
 
 /** A reviewer's choice of unit for a pending file. Scope: the file and the unit must lie in `countyIds`. */

@@ -1,8 +1,9 @@
 /** Reading an uploaded report (text pasted, or a .txt/.docx/.xlsx file) into a document preview. */
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
-import { convertUpload, MAX_UPLOAD_BYTES } from "~/domain/import/file";
+import { MAX_UPLOAD_BYTES } from "~/domain/import/file";
 import { looksLikeInterchangeJson, parseInterchangeJson } from "~/domain/import/json";
 import { parseReportText, type ImportResult } from "~/domain/import/text";
+import { convertUntrusted } from "~/server/convertPool.server";
 
 export type UploadForm = { ok: true; form: FormData } | { ok: false; error: string };
 
@@ -38,7 +39,7 @@ export async function parseUpload(form: FormData): Promise<{ ok: true; upload: P
       if (!result.ok) return { ok: false, field: "file", error: result.error ?? "无法读取" };
       return { ok: true, upload: { fileName, result, lines: [] } };
     }
-    const converted = await convertUpload(fileName, new Uint8Array(await file.arrayBuffer()));
+    const converted = await convertUntrusted(fileName, new Uint8Array(await file.arrayBuffer()));
     if (!converted.ok) return { ok: false, field: "file", error: converted.error };
     text = converted.text;
   } else if (typeof pasted === "string" && pasted.trim()) {

@@ -21,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const file = form.get("file");
   if (!file || typeof file === "string" || file.size === 0) return json({ outcomes: [], error: "请选择文件" }, 400);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const files = /\.zip$/i.test(file.name) ? expandZip(bytes) : { ok: true as const, files: [{ name: file.name, bytes }] };
+  const files = /\.zip$/i.test(file.name) ? await expandZip(bytes) : { ok: true as const, files: [{ name: file.name, bytes }] };
   if (!files.ok) return json({ outcomes: [], error: `${file.name}：${files.error}` }, 400);
   const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
   const outcomes: IntakeOutcome[] = [];

@@ -12,12 +12,25 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the app unless build/ is newer than every source file. */
+/** The convert worker's entry and its bundle beside build/index.js (see app/server/convertPool.server.ts). */
+export const CONVERT_WORKER_ENTRY = "app/server/convertWorker.ts";
+export const CONVERT_WORKER_BUNDLE = "build/convert-worker.js";
+
+const mtime = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : 0);
+
+/** Builds the app (and the convert worker) unless build/ is newer than every source file. */
 export function ensureBuild(): void {
-  const built = existsSync("build/index.js") ? statSync("build/index.js").mtimeMs : 0;
-  if (built > Math.max(newestMtime("app"), newestMtime("db"))) return;
-  console.log("正在构建应用（remix build）…");
-  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const sources = Math.max(newestMtime("app"), newestMtime("db"));
+  if (mtime("build/index.js") <= sources) {
+    console.log("正在构建应用（remix build）…");
+    execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  }
+  if (mtime(CONVERT_WORKER_BUNDLE) <= sources) bundleConvertWorker();
+}
+
+/** `npm run build` does the same after remix build (package.json "build"). */
+export function bundleConvertWorker(): void {
+  bundleServerEntry(CONVERT_WORKER_ENTRY, CONVERT_WORKER_BUNDLE);
 }
 
 /**

@@ -49,12 +49,29 @@ describe(`bulk intake (${TEST_DIALECT})`, () => {
     expect(done).toMatchObject({ status: "imported", unitName: "泸县第二中学" });
   });
 
+  it("receives a pending file once, when two reviewers choose at the same time; report and file agree", async () => {
+    const [c, d] = await t.db.transaction().execute(async (trx) => [
+      await insertUnit(trx, { countyId: seed.luxianId, parentId: null, code: "190003", name: "泸县第三中学", kind: "institution" }, null),
+      await insertUnit(trx, { countyId: seed.luxianId, parentId: null, code: "190004", name: "泸县第三中学附属小学", kind: "institution" }, null),
+    ]);
+    const pending = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "三中.txt", bytes: strToU8(reference.replaceAll("泸县总工会", "第三中学")) }, actor);
+    expect(pending.status).toBe("pending");
+    const choices = await Promise.all([c, d].map((unitId) => resolvePending(t.db, [seed.luxianId], pending.fileId, unitId, actor)));
+    const won = choices.filter((o) => o?.status === "imported");
+    expect(won).toHaveLength(1);
+    expect(choices.filter((o) => o === null)).toHaveLength(1);
+    const reports = await t.db.selectFrom("reports").select("id").where("unit_id", "in", [c, d]).execute();
+    expect(reports.map((r) => r.id)).toEqual([won[0]!.reportId]);
+    const file = await t.db.selectFrom("received_files").select(["status", "report_id"]).where("id", "=", pending.fileId).executeTakeFirstOrThrow();
+    expect(file).toEqual({ status: "imported", report_id: won[0]!.reportId });
+  });
+
   it("refuses unreadable files with the reason, and zip bombs outright", async () => {
     const bad = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "bad.docx", bytes: new Uint8Array(readFileSync("test/fixtures/not-a-docx.docx")) }, actor);
     expect(bad).toMatchObject({ status: "refused", message: "不是有效的 .docx 文件" });
-    expect(expandZip(new Uint8Array(readFileSync("test/fixtures/bomb.docx")))).toMatchObject({ ok: false });
+    expect(await expandZip(new Uint8Array(readFileSync("test/fixtures/bomb.docx")))).toMatchObject({ ok: false });
     const zip = zipSync({ "reports/a.txt": strToU8("hello"), "notes.md": strToU8("x"), "__MACOSX/._a.txt": strToU8("junk") });
-    const expanded = expandZip(zip);
+    const expanded = await expandZip(zip);
     expect(expanded.ok && expanded.files.map((f) => f.name)).toEqual(["a.txt"]);
   });
 });

@@ -4,13 +4,14 @@
  *
  * Dispatch trusts the content over the name: a zip is a .docx if it has word/document.xml and
  * an .xlsx if it has xl/workbook.xml, whatever its extension; the extension only picks the
- * error message. The zip itself is vetted (size, ratio, real inflated size, DTDs) by
- * docxToText/xlsxToText before mammoth or exceljs sees it.
+ * error message. The zip itself is vetted (size, ratio, real inflated size, DTDs) and what the
+ * library would build from it counted (limits.ts) by docxToText/xlsxToText before mammoth or
+ * exceljs sees it.
  */
 import { docxToText } from "./docx";
 import type { ConvertResult } from "./flat";
 import { xlsxToText } from "./xlsx";
-import { listZipNames, looksLikeOle2, looksLikeZip } from "./zip";
+import { looksLikeOle2, looksLikeZip, zipNames, zipProblemMessage } from "./zip";
 
 export type { ConvertResult } from "./flat";
 
@@ -37,7 +38,11 @@ export async function convertUpload(fileName: string, data: Uint8Array): Promise
     }
 
     if (looksLikeZip(data)) {
-      const names = listZipNames(data);
+      const listed = zipNames(data);
+      if (!listed.ok && listed.problem === "entries") {
+        return fail(zipProblemMessage("entries", ext === "docx" || ext === "xlsx" ? ext : "zip"));
+      }
+      const names = listed.ok ? listed.names : null;
       if (names?.has("word/document.xml")) return await docxToText(data);
       if (names?.has("xl/workbook.xml")) return await xlsxToText(data);
       if (ext === "docx" || ext === "xlsx") {
