@@ -5,6 +5,7 @@ import { NonceContext } from "~/nonce";
 import { getAuthenticated, type RequestContext } from "~/auth/guard.server";
 import { staffAttentionCount } from "~/models/comments.server";
 import { db } from "~/services.server";
+import { getConfig } from "~/server/config.server";
 import { GeneralErrorBoundary } from "~/components/ErrorBoundary";
 import { ROLE_LABELS, scopeOf, type Role } from "~/domain/permissions";
 import stylesUrl from "~/styles.css";
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     attention,
     nonce: (context as RequestContext).cspNonce ?? "",
-    demo: process.env.APP_DEMO === "1",
+    demo: getConfig().demo,
     viewer: viewer
       ? {
           displayName: viewer.displayName,

@@ -1,20 +1,28 @@
 /**
- * Opens the database named by DATABASE_URL: unset or `file:…` → embedded SQLite
- * (better-sqlite3), `mysql://…` → MySQL/MariaDB (mysql2). Everything dialect-specific
- * lives in db/.
+ * Opens a database by URL: `file:…` → embedded SQLite (better-sqlite3), `mysql://…` →
+ * MySQL/MariaDB (mysql2). Everything dialect-specific lives in db/. Without explicit
+ * settings, DATABASE_URL and DATABASE_POOL_SIZE are read (validated) from the environment
+ * when the database is opened: test files point DATABASE_URL at a database of their own
+ * before the first getDb().
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, MysqlDialect, SqliteDialect, type SqliteDatabase } from "kysely";
-import { isMysql } from "./dialect";
 import { createPool } from "mysql2";
+import { isMysql } from "./dialect";
+import { databasePoolSize, databaseSettings, DEFAULT_DATABASE_URL } from "./env";
 import type { Database } from "./schema";
 
 export type Dialect = "sqlite" | "mysql";
 export type DB = Kysely<Database>;
 
-export const DEFAULT_DATABASE_URL = "file:data/app.db";
+export { DEFAULT_DATABASE_URL };
+
+export interface DbOptions {
+  /** MySQL connections kept (DATABASE_POOL_SIZE); SQLite has one connection. */
+  poolSize?: number;
+}
 
 export function dialectOf(url: string): Dialect {
   if (url.startsWith("mysql://") || url.startsWith("mariadb://")) return "mysql";
@@ -64,7 +72,7 @@ export function withStatementCache(sqlite: SQLite.Database, size = 200): SqliteD
   };
 }
 
-export function createDb(url: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): DB {
+export function createDb(url: string = databaseSettings().url, options: DbOptions = {}): DB {
   if (dialectOf(url) === "sqlite") {
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(sqliteFile(url))) }) });
   }
@@ -75,7 +83,7 @@ export function createDb(url: string = process.env.DATABASE_URL || DEFAULT_DATAB
     supportBigNumbers: true,
     bigNumberStrings: false,
     decimalNumbers: false,
-    connectionLimit: Number(process.env.DATABASE_POOL_SIZE || 10),
+    connectionLimit: options.poolSize ?? databasePoolSize(),
   });
   pool.on("connection", (connection) => {
     connection.query("SET SESSION time_zone = '+00:00'");
@@ -90,7 +98,10 @@ let shared: DB | undefined;
 
 /** The process-wide database, opened (and migrated by the server at start) once. */
 export function getDb(): DB {
-  shared ??= createDb();
+  if (!shared) {
+    const { url, poolSize } = databaseSettings();
+    shared = createDb(url, { poolSize });
+  }
   return shared;
 }
 

@@ -2,11 +2,11 @@
  * `npm run backup -- <out> [--format jsonl]`: a consistent backup of DATABASE_URL, taken while
  * the server runs. SQLite: an online copy (better-sqlite3 `.backup()`) plus `<out>.manifest.json`;
  * MySQL: one JSON-lines file read in a single consistent snapshot. Every table's row count and
- * SHA-256 are recorded, and `npm run restore` checks them. See scripts/lib/reliability/backup.ts.
+ * SHA-256 are recorded, and `npm run restore` checks them. See app/server/backup.server.ts.
  */
 import { resolve } from "node:path";
 import { DEFAULT_DATABASE_URL } from "#db/client";
-import { backupDatabase } from "./lib/reliability/backup";
+import { backupDatabase } from "~/server/backup.server";
 
 function usage(message?: string): never {
   if (message) console.error(message);

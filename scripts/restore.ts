@@ -7,7 +7,7 @@
  */
 import { resolve } from "node:path";
 import { DEFAULT_DATABASE_URL } from "#db/client";
-import { restoreDatabase } from "./lib/reliability/backup";
+import { restoreDatabase } from "~/server/backup.server";
 
 function usage(message?: string): never {
   if (message) console.error(message);

@@ -1,5 +1,6 @@
 /**
- * `npm start`: migrate the configured database, then serve the built app.
+ * `npm start`: check the configuration and the database's durability, migrate, then serve the
+ * built app (app/server/http.server.ts).
  *
  * npm start bundles this file with esbuild (packages stay external) into build/serve.js and runs
  * that under plain node: under tsx, its loader thread and caches stayed in the server for good,
@@ -9,20 +10,17 @@
  * The limit is fatal when reached, so it stays well above what one request may need (converting
  * the largest .xlsx accepted, 500k cells, takes more than 160 MB).
  */
-import { createDb } from "#db/client";
-import { migrateToLatest } from "#db/migrate";
-import { createApp, listen } from "./lib/server";
+import { configOrExit } from "~/server/config.server";
+import { createApp, listen } from "~/server/http.server";
+import { prepareDatabaseOrExit } from "~/server/startup.server";
 
 process.env.NODE_ENV ??= "production";
-const port = Number(process.env.PORT || 3000);
+const config = configOrExit();
 
-// Migrate on a connection of its own; the app opens its own pool afterwards.
-const migrationDb = createDb();
-const applied = await migrateToLatest(migrationDb);
-await migrationDb.destroy();
+const applied = await prepareDatabaseOrExit(config);
 if (applied.length) console.log(`已执行数据库迁移：${applied.join(", ")}`);
-const server = await listen(await createApp(), port);
-console.log(`绩效自评审核平台已启动：http://localhost:${port}`);
+const server = await listen(await createApp(undefined, config), config.port, config.host);
+console.log(`绩效自评审核平台已启动：http://localhost:${config.port}`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

@@ -8,9 +8,12 @@ import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser 
 import type { Kysely } from "kysely";
 import { now, toBool, toNumber } from "#db/codecs";
 import type { Database } from "#db/schema";
+import { getConfig } from "~/server/config.server";
 
-export const IDLE_TIMEOUT_MS = Number(process.env.SESSION_IDLE_MINUTES || 120) * 60_000;
-export const ABSOLUTE_TIMEOUT_MS = Number(process.env.SESSION_ABSOLUTE_HOURS || 12) * 3_600_000;
+// SESSION_IDLE_MINUTES / SESSION_ABSOLUTE_HOURS. Read when the Remix build loads, after the
+// entry point has checked the configuration (configOrExit).
+export const IDLE_TIMEOUT_MS = getConfig().sessionIdleMs;
+export const ABSOLUTE_TIMEOUT_MS = getConfig().sessionAbsoluteMs;
 
 export const hashSessionId = (sessionId: string) => createHash("sha256").update(sessionId).digest("hex");
 
@@ -98,7 +101,8 @@ export class KyselySessionAdapter implements Adapter {
   }
 }
 
-export function createLucia(db: Kysely<Database>, secure = process.env.NODE_ENV === "production" && process.env.INSECURE_COOKIES !== "1") {
+/** `secure`: the cookie's Secure flag — in production unless INSECURE_COOKIES (plain http: demo, tests). */
+export function createLucia(db: Kysely<Database>, secure = getConfig().nodeEnv === "production" && !getConfig().insecureCookies) {
   return new Lucia(new KyselySessionAdapter(db), {
     sessionExpiresIn: new TimeSpan(IDLE_TIMEOUT_MS / 1000, "s"),
     // No cookie expiry of our own (Lucia then sends a long Max-Age): the server alone decides

@@ -1,10 +1,10 @@
 /**
  * The server under test, in a process of its own so its memory can be measured: the
- * production app (scripts/lib/server.ts createApp/listen) on 127.0.0.1 and a free port,
+ * production app (app/server/http.server.ts createApp/listen) on 127.0.0.1 and a free port,
  * reported on stdout as `LISTENING <port>`. The parent sets DATABASE_URL, NODE_ENV=production
  * and INSECURE_COOKIES=1.
  */
-import { createApp, listen } from "../server";
+import { createApp, listen } from "~/server/http.server";
 
 // The benchmark asks for the heap breakdown (what the RSS is made of) with SIGUSR2.
 process.on("SIGUSR2", () => {

@@ -20,7 +20,7 @@ import { checkMetrics } from "~/models/metricsCheck.server";
 import { findVisibleReport, saveDraft } from "~/models/reports.server";
 import { loadViewer } from "~/models/users.server";
 import { referenceDocument, seedDemo } from "../../../scripts/lib/seed";
-import { backupDatabase, restoreDatabase } from "../../../scripts/lib/reliability/backup";
+import { backupDatabase, restoreDatabase } from "~/server/backup.server";
 import { FigureRecorder, ROOT } from "../../../scripts/lib/reliability/figures";
 import { changedTables, databaseChecksums, integrityProblems, listTables } from "../../../scripts/lib/reliability/tables";
 import { TEST_DIALECT, useTestDatabase } from "../support/db";

@@ -25,7 +25,7 @@ import { createDb, dialectOf, sqliteFile, type Dialect } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { migrations as knownMigrations } from "#db/migrations/index";
 import { isMysql } from "#db/dialect";
-import { canonicalValue, columnsOf, databaseChecksums, integrityProblems, listTables, tableRows, type TableSum } from "./tables";
+import { canonicalValue, columnsOf, databaseChecksums, integrityProblems, listTables, tableRows, type TableSum } from "#db/tables";
 
 export const BACKUP_FORMAT = "jixiao-backup/v1";
 const SQLITE_MAGIC = "SQLite format 3\u0000";

@@ -1,6 +1,8 @@
 /**
  * The production HTTP server: security headers with a per-request CSP nonce, the Origin check
- * on every state-changing request, a body-size cap, static assets, and Remix.
+ * on every state-changing request, a body-size cap, static assets, and Remix. Started by the
+ * CLIs in scripts/ (serve, demo, e2e and test servers); no route imports it, so the Remix
+ * build never bundles Express.
  */
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
@@ -9,8 +11,8 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { getConfig, type Config } from "./config.server";
 
-export const MAX_BODY_BYTES = Number(process.env.MAX_BODY_MB || 20) * 1024 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function chineseError(res: express.Response, status: number, message: string) {
@@ -19,22 +21,30 @@ function chineseError(res: express.Response, status: number, message: string) {
   );
 }
 
-/** Same origin: the Origin header (or, lacking it, the Referer) names this very host. */
-export function sameOrigin(req: express.Request): boolean {
-  const origin = req.get("origin") ?? (req.get("referer") ? new URL(req.get("referer")!).origin : undefined);
-  if (!origin || origin === "null") return false;
+/**
+ * Same origin: the Origin header (or, lacking it, the Referer) names this very host. Either
+ * header is whatever the client sent: one that is not a URL is simply not this origin.
+ */
+export function sameOrigin(req: { get(name: string): string | undefined }): boolean {
+  const claimed = req.get("origin") ?? req.get("referer");
+  const host = req.get("host");
+  if (!claimed || claimed === "null" || !host) return false;
   try {
-    return new URL(origin).host === req.get("host");
+    const url = new URL(claimed);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.host === host;
   } catch {
     return false;
   }
 }
 
-export async function createApp(buildPath = resolve("build/index.js")) {
+const megabytes = (bytes: number) => Number((bytes / 1024 / 1024).toFixed(2));
+
+export async function createApp(buildPath = resolve("build/index.js"), config: Config = getConfig()) {
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  const maxBodyBytes = config.maxBodyBytes;
   const app = express();
   app.disable("x-powered-by");
-  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  app.set("trust proxy", config.trustProxy);
 
   app.use((req, res, next) => {
     const nonce = randomBytes(16).toString("base64");
@@ -64,12 +74,12 @@ export async function createApp(buildPath = resolve("build/index.js")) {
     if (SAFE_METHODS.has(req.method)) return next();
     if (!sameOrigin(req)) return chineseError(res, 403, "请求来源校验失败：请从本系统页面提交操作。");
     const length = Number(req.get("content-length") ?? 0);
-    if (length > MAX_BODY_BYTES) return chineseError(res, 413, `提交的内容过大（上限 ${MAX_BODY_BYTES / 1024 / 1024} MB）。`);
+    if (length > maxBodyBytes) return chineseError(res, 413, `提交的内容过大（上限 ${megabytes(maxBodyBytes)} MB）。`);
     // Chunked bodies without a length are counted as they stream.
     let seen = 0;
     req.on("data", (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen > MAX_BODY_BYTES && !res.headersSent) {
+      if (seen > maxBodyBytes && !res.headersSent) {
         chineseError(res, 413, "提交的内容过大。");
         req.destroy();
       }
@@ -84,15 +94,20 @@ export async function createApp(buildPath = resolve("build/index.js")) {
     "*",
     createRequestHandler({
       build,
-      mode: process.env.NODE_ENV === "production" ? "production" : "development",
+      mode: config.nodeEnv === "production" ? "production" : "development",
       getLoadContext: (req, res) => ({ address: req.ip ?? req.socket.remoteAddress ?? "unknown", cspNonce: res.locals.cspNonce }),
     }),
   );
   return app;
 }
 
-export function listen(app: express.Express, port: number, host = process.env.HOST || "0.0.0.0"): Promise<Server> {
-  return new Promise((resolveListen) => {
-    const server = app.listen(port, host, () => resolveListen(server));
+/** Listens on `port` (0: any free port) and `host` (HOST); rejects when the port is taken. */
+export function listen(app: express.Express, port: number, host = getConfig().host): Promise<Server> {
+  return new Promise((resolveListen, reject) => {
+    const server = app.listen(port, host, () => {
+      server.off("error", reject);
+      resolveListen(server);
+    });
+    server.once("error", reject);
   });
 }
