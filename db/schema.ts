@@ -62,10 +62,28 @@ export interface SessionsTable {
 
 export interface LoginAttemptsTable {
   id: string;
-  /** "account:<username>" or "address:<ip>" */
+  /**
+   * An attempt: "pair:<network>|<username>" (per account and network), "account:<username>",
+   * "address:<network>" (with the username in `subject`), "reauth:<userId>" (/account's
+   * password check). A summary of refused attempts: "refused:<key>" (throttle.server.ts).
+   */
   throttle_key: string;
   attempted_at: BigIntColumn;
+  /** 0 failed, 1 succeeded, 2 in flight (the password is being checked). */
   succeeded: number;
+  /** "address:" rows: the account tried (migration 0006). */
+  subject: string | null;
+  /** Summary rows: refused attempts of the key in the window (migration 0006). */
+  refused: Generated<number>;
+}
+
+/** Networks a user has signed in from (migration 0006): exempt from the account-wide limits. */
+export interface LoginKnownAddressesTable {
+  user_id: string;
+  /** IPv4 address, or IPv6 /64 ("2001:db8:1:2::/64"). */
+  address_group: string;
+  first_at: BigIntColumn;
+  last_at: BigIntColumn;
 }
 
 export interface AuditLogTable {
@@ -227,6 +245,7 @@ export interface Database {
   memberships: MembershipsTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
+  login_known_addresses: LoginKnownAddressesTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   campaigns: CampaignsTable;

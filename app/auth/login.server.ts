@@ -1,15 +1,16 @@
 /**
  * The login decision: throttle first (no argon2 work for a throttled caller), then one
- * answer for a wrong user name and a wrong password alike, every attempt audited.
+ * answer for a wrong user name and a wrong password alike. Every attempt that reaches the
+ * hash is audited; refused ones are counted in summaries (one audit row per key and window).
  */
 import type { Kysely } from "kysely";
 import { toBool } from "#db/codecs";
 import type { Database } from "#db/schema";
-import { recordAudit } from "~/models/audit.server";
+import { recordAudit, recordThrottledAttempt } from "~/models/audit.server";
 import { findUserByUsername, grantsOf } from "~/models/users.server";
 import { decoyPasswordHash, verifyPassword } from "./password.server";
 import { startSession, type AppLucia } from "./session.server";
-import { recordLoginSuccess, reserveLoginAttempt } from "./throttle.server";
+import { pruneLoginAttempts, recordAttemptFailure, recordAttemptSuccess, rememberNetwork, reserveLoginAttempt, retryAfterText, THROTTLE_WINDOW_MS } from "./throttle.server";
 
 export const WRONG_CREDENTIALS = "用户名或密码错误";
 
@@ -23,21 +24,22 @@ export async function attemptLogin(
   input: { username: string; password: string; address: string },
 ): Promise<LoginOutcome> {
   const username = input.username.trim();
+  await pruneLoginAttempts(db);
   const throttle = await reserveLoginAttempt(db, username, input.address);
   if (!throttle.allowed) {
-    await recordAudit(db, {
-      actorUserId: null, actorName: username.slice(0, 100), action: "login.throttled",
-      detail: { reason: throttle.reason }, address: input.address,
-    });
-    const minutes = Math.ceil(throttle.retryAfterSeconds / 60);
-    return { ok: false, throttled: true, message: `登录失败次数过多，请${minutes}分钟后再试` };
+    await recordThrottledAttempt(db, { key: throttle.key, reason: throttle.reason, actorName: username.slice(0, 100), address: input.address, windowMs: THROTTLE_WINDOW_MS });
+    return { ok: false, throttled: true, message: `登录失败次数过多，请${retryAfterText(throttle.retryAfterSeconds)}后再试` };
   }
 
   const user = await findUserByUsername(db, username);
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), input.password);
   const succeeded = !!user && passwordOk && !toBool(user.disabled);
-  // The reserved attempt already counts as a failure; only a success changes it.
-  if (succeeded) await recordLoginSuccess(db, username, throttle.attemptIds);
+  if (succeeded) {
+    await recordAttemptSuccess(db, throttle.reservation);
+    await rememberNetwork(db, user.id, input.address);
+  } else {
+    await recordAttemptFailure(db, throttle.reservation);
+  }
   const countyId = user ? (await grantsOf(db, user.id))[0]?.countyId ?? null : null;
 
   if (!succeeded) {

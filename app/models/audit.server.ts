@@ -68,6 +68,47 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Prom
   await db.transaction().execute((trx) => appendAudit(trx, event));
 }
 
+export interface ThrottledAttempt {
+  /** The throttle key that refused it (throttle.server.ts), e.g. "address:203.0.113.7". */
+  key: string;
+  reason: string;
+  actorName: string | null;
+  actorUserId?: string | null;
+  address: string | null;
+  /** The summary window: one audit row per key and window. */
+  windowMs: number;
+}
+
+/**
+ * Refused-before-hash attempts as counted summaries, not one chained row each: anonymous
+ * requests must not grow the chain (nor queue on its head) with their number. The first
+ * refusal of a key in a window inserts a summary row in login_attempts (id derived from key
+ * and window, so concurrent first refusals meet on the primary key) and, in the same
+ * transaction, one chained "login.throttled" row, which also carries the previous window's
+ * final count; later refusals only raise the summary's counter.
+ */
+export async function recordThrottledAttempt(db: Kysely<Database>, attempt: ThrottledAttempt): Promise<void> {
+  const t = now();
+  const windowStart = t - (t % attempt.windowMs);
+  const summaryId = (start: number) => createHash("sha256").update(`${attempt.key}#${start}`).digest("hex").slice(0, 32);
+  const id = summaryId(windowStart);
+  const bump = () => db.updateTable("login_attempts").set((eb) => ({ refused: eb("refused", "+", 1) })).where("id", "=", id).executeTakeFirst();
+  if (Number((await bump()).numUpdatedRows) > 0) return;
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto("login_attempts").values({ id, throttle_key: `refused:${attempt.key}`.slice(0, 160), attempted_at: windowStart, succeeded: 0, refused: 1 }).execute();
+      const previous = await trx.selectFrom("login_attempts").select("refused").where("id", "=", summaryId(windowStart - attempt.windowMs)).executeTakeFirst();
+      await appendAudit(trx, {
+        actorUserId: attempt.actorUserId ?? null, actorName: attempt.actorName, action: "login.throttled", address: attempt.address,
+        detail: { reason: attempt.reason, key: attempt.key, windowStart, windowMinutes: attempt.windowMs / 60_000, previousWindowRefused: previous ? toNumber(previous.refused) : 0 },
+      });
+    });
+  } catch (error) {
+    // Another refusal opened this window's summary first: count this one there.
+    if (Number((await bump()).numUpdatedRows) === 0) throw error;
+  }
+}
+
 export type ChainVerdict =
   | { ok: true; entries: number }
   | { ok: false; entries: number; brokenSeq: number; brokenId: string | null; reason: string };

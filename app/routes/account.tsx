@@ -3,10 +3,12 @@ import { Form, useActionData } from "@remix-run/react";
 import { z } from "zod";
 import { changePassword } from "~/auth/accounts.server";
 import { clientAddress, requireAuthenticated } from "~/auth/guard.server";
-import { verifyPassword } from "~/auth/password.server";
+import { passwordProblem, verifyPassword } from "~/auth/password.server";
 import { hashSessionId } from "~/auth/session.server";
+import { recordAttemptFailure, recordAttemptSuccess, rememberNetwork, reserveReauthAttempt, retryAfterText, THROTTLE_WINDOW_MS } from "~/auth/throttle.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
+import { recordThrottledAttempt } from "~/models/audit.server";
 import { findUserByUsername } from "~/models/users.server";
 import { db } from "~/services.server";
 
@@ -27,16 +29,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { viewer, sessionId } = await requireAuthenticated(request, context);
   const form = parseForm(schema, await request.formData());
   if (!form.ok) return data({ errors: form.errors, done: false }, { status: 400 });
+  // A new password the policy refuses needs no check of the current one (nor a throttle slot).
+  const problem = passwordProblem(form.value.newPassword, viewer.username);
+  if (problem) return data({ errors: { newPassword: problem } as Record<string, string>, done: false }, { status: 400 });
+  // Whoever holds a session must not get unlimited guesses at the password behind it.
+  const throttle = await reserveReauthAttempt(db(), viewer.userId);
+  if (!throttle.allowed) {
+    await recordThrottledAttempt(db(), { key: throttle.key, reason: throttle.reason, actorUserId: viewer.userId, actorName: viewer.displayName, address: clientAddress(context), windowMs: THROTTLE_WINDOW_MS });
+    return data({ errors: { currentPassword: `当前密码错误次数过多，请${retryAfterText(throttle.retryAfterSeconds)}后再试` } as Record<string, string>, done: false }, { status: 429 });
+  }
   const user = await findUserByUsername(db(), viewer.username);
   if (!user || !(await verifyPassword(user.password_hash, form.value.currentPassword))) {
+    await recordAttemptFailure(db(), throttle.reservation);
     return data({ errors: { currentPassword: "当前密码不正确" } as Record<string, string>, done: false }, { status: 400 });
   }
+  await recordAttemptSuccess(db(), throttle.reservation);
   const result = await changePassword(
     db(),
     { userId: viewer.userId, username: viewer.username, password: form.value.newPassword, countyId: viewer.grants[0]?.countyId ?? null, keepSessionHash: hashSessionId(sessionId) },
     { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) },
   );
   if (!result.ok) return data({ errors: result.errors, done: false }, { status: 400 });
+  // The password was proven here, and setting it forgets the user's known networks: keep this one.
+  await rememberNetwork(db(), viewer.userId, clientAddress(context));
   return { errors: {} as Record<string, string>, done: true };
 }
 

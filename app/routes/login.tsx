@@ -6,6 +6,7 @@ import { attemptLogin } from "~/auth/login.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { homePath } from "~/domain/permissions";
+import { safeRedirect } from "~/domain/redirect";
 import { loadViewer } from "~/models/users.server";
 import { db, sessions } from "~/services.server";
 
@@ -17,12 +18,6 @@ const loginSchema = z.object({
   // A too-long or odd redirect target is dropped (home page instead), never a refusal.
   redirectTo: z.string().max(500).optional().catch(undefined),
 });
-
-/** Only same-site paths: never an open redirect. */
-function safeRedirect(to: string | undefined | null): string | null {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return null;
-  return to;
-}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // The login page is public; a signed-in visitor goes straight home.
@@ -41,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const viewer = await loadViewer(db(), outcome.userId);
   const cookie = sessions().createSessionCookie(outcome.sessionId);
-  throw redirect(safeRedirect(redirectTo) ?? (viewer ? homePath(viewer) : "/"), { headers: { "Set-Cookie": cookie.serialize() } });
+  throw redirect(safeRedirect(redirectTo, viewer ? homePath(viewer) : "/"), { headers: { "Set-Cookie": cookie.serialize() } });
 }
 
 export default function Login() {
@@ -53,7 +48,8 @@ export default function Login() {
       <h1>登录</h1>
       <FormError message={result?.message} />
       <Form method="post" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        {/* Only a same-site path is carried on; the action checks it again. */}
+        <input type="hidden" name="redirectTo" value={safeRedirect(params.get("redirectTo"), "")} />
         <Field label="用户名" name="username" autoComplete="username" autoFocus defaultValue={result?.username} error={result?.errors.username} required maxLength={64} />
         <Field label="密码" name="password" type="password" autoComplete="current-password" error={result?.errors.password} required maxLength={256} />
         <button type="submit" disabled={navigation.state === "submitting"}>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { attemptLogin, WRONG_CREDENTIALS } from "~/auth/login.server";
 import { hashSessionId } from "~/auth/session.server";
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from "~/auth/throttle.server";
+import { throttleLimits } from "~/auth/throttle.server";
 import { getAuthenticated } from "~/auth/guard.server";
 import { setUserDisabled } from "~/models/users.server";
 import { sessions } from "~/services.server";
@@ -41,21 +41,27 @@ describe(`login and sessions (${TEST_DIALECT})`, () => {
     expect(ids).toContain(hashSessionId(outcome.sessionId));
   });
 
-  it("throttles an account after repeated failures, even for the right password, before hashing", async () => {
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
-      const outcome = await login("jiaotiju", `wrong-password-${i}-xxxx`, `10.1.0.${i}`);
-      expect(outcome.ok).toBe(false);
+  it("throttles an account from one network after repeated failures, even for the right password, before hashing — never from the owner's own network", async () => {
+    const { accountAddress, accountsPerAddress } = throttleLimits();
+    // The owner has signed in from 10.1.9.9 before.
+    expect((await login("jiaotiju", DEMO_PASSWORD, "10.1.9.9")).ok).toBe(true);
+    for (let i = 0; i < accountAddress[0].limit; i++) {
+      const outcome = await login("jiaotiju", `wrong-password-${i}-xxxx`, "10.1.0.1");
+      expect(outcome).toEqual({ ok: false, message: WRONG_CREDENTIALS });
     }
-    const blocked = await login("jiaotiju", DEMO_PASSWORD, "10.1.1.1");
+    const blocked = await login("jiaotiju", DEMO_PASSWORD, "10.1.0.1");
     expect(blocked).toMatchObject({ ok: false, throttled: true });
     expect(blocked.ok === false && blocked.message).toContain("分钟后再试");
-    // The window slides: once the failures age out, the account opens again (never locked for ever).
-    await t.db.updateTable("login_attempts").set({ attempted_at: Date.now() - 16 * 60_000 }).where("throttle_key", "=", "account:jiaotiju").execute();
-    expect((await login("jiaotiju", DEMO_PASSWORD, "10.1.1.1")).ok).toBe(true);
+    // Someone else's failures do not lock the owner out of their own network.
+    expect((await login("jiaotiju", DEMO_PASSWORD, "10.1.9.9")).ok).toBe(true);
+    // The window slides: once the failures age out, the network opens again (never locked for ever).
+    await t.db.updateTable("login_attempts").set({ attempted_at: Date.now() - 16 * 60_000 }).where("throttle_key", "=", "pair:10.1.0.1|jiaotiju").execute();
+    expect((await login("jiaotiju", DEMO_PASSWORD, "10.1.0.1")).ok).toBe(true);
+    expect(accountsPerAddress.limit).toBeGreaterThan(accountAddress[0].limit);
   });
 
   it("throttles an address spraying many accounts", async () => {
-    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await login(`spray_${i}`, "wrong-password-xxxx", "10.9.9.9");
+    for (let i = 0; i < throttleLimits().accountsPerAddress.limit; i++) await login(`spray_${i}`, "wrong-password-xxxx", "10.9.9.9");
     const blocked = await login("luxian_admin", DEMO_PASSWORD, "10.9.9.9");
     expect(blocked).toMatchObject({ ok: false, throttled: true });
     expect((await login("luxian_admin", DEMO_PASSWORD, "10.9.9.10")).ok).toBe(true);

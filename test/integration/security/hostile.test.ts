@@ -430,7 +430,7 @@ describe(`hostile input (${TEST_DIALECT})`, () => {
 
   it("account, login: hostile passwords and names (failures are recorded, nothing else written)", async () => {
     for (const input of sample(fc.record({ currentPassword: fc.oneof(fc.constant(DEMO_PASSWORD), evilString()), newPassword: evilString(), confirm: fc.boolean() }), RUNS.account, 20241)) {
-      const out = await send("account", accountRoute.action, post("/account", "hejiang_staff", { currentPassword: input.currentPassword, newPassword: input.newPassword, confirmPassword: input.confirm ? input.newPassword : `${input.newPassword}x` }), { mayWrite: ["sessions", "audit_log", "audit_head"] });
+      const out = await send("account", accountRoute.action, post("/account", "hejiang_staff", { currentPassword: input.currentPassword, newPassword: input.newPassword, confirmPassword: input.confirm ? input.newPassword : `${input.newPassword}x` }), { mayWrite: ["sessions", "audit_log", "audit_head", "login_attempts"] });
       if (out.accepted) {
         stats.acceptedInvalid.push(input.newPassword.length >= 12 && input.newPassword.length <= 256 ? "" : "account: accepted a password outside the policy");
         // Put it back so the next runs start from the demo password.

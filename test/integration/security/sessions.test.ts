@@ -3,10 +3,13 @@
  * child process where the protection lives there): the Origin check on every non-GET of every
  * route in the build's manifest, the security headers on every kind of response and the CSP
  * nonce on every inline script, session fixation, logout, idle/absolute expiry and sliding,
- * password change / reset / disable ending sessions; and login throttling under 1,000 attempts
+ * password change / reset / disable ending sessions, login's redirectTo never leaving the site
+ * (a list of known bypasses through the real login); and login throttling under 1,000 attempts
  * from one address over 100 accounts, counting the attempts that reached the password hash
- * (an instrumented verifyPassword, cross-checked with the audit rows) — never locking an
- * account for ever (the clock moved past the window, login works again).
+ * (an instrumented verifyPassword, cross-checked with the audit rows) and the audit rows the
+ * refused ones cost — never locking an account for ever (the clock moved past the window,
+ * login works again), never locking the owner out of a network it has signed in from, however
+ * many failures others cause, and never refusing correct logins that arrive at once.
  * Complements test/integration/auth.test.ts and test/e2e/foundation.spec.ts (single cases).
  */
 import { readdirSync } from "node:fs";
@@ -14,13 +17,15 @@ import { join } from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashSessionId, IDLE_TIMEOUT_MS } from "~/auth/session.server";
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, THROTTLE_WINDOW_MS } from "~/auth/throttle.server";
+import { createAccount } from "~/auth/accounts.server";
+import { throttleLimits, THROTTLE_WINDOW_MS } from "~/auth/throttle.server";
 import { action as loginAction } from "~/routes/login";
 import { DEMO_PASSWORD, seedDemo } from "../../../scripts/lib/seed";
 import { FigureRecorder, ROOT } from "../../../scripts/lib/reliability/figures";
 import { buildManifestRoutes, discoverRouteFiles } from "../../../scripts/lib/reliability/routes";
 import { Browser, ensureBuildOnce, startAppServer, type AppServer } from "../../../scripts/lib/reliability/server";
 import { businessFingerprint } from "../../../scripts/lib/reliability/tables";
+import { REDIRECT_BYPASSES } from "../../fixtures/redirect-bypasses";
 import { TEST_DIALECT, useTestDatabase } from "../support/db";
 
 // Count every call that reaches the password hash (argon2 verify), whatever calls it.
@@ -281,6 +286,37 @@ describe(`sessions and the HTTP layer (${TEST_DIALECT})`, () => {
     expect(refused).toBe(401);
     expect(restored).toBe(302);
   }, 60_000);
+
+  it("never sends the browser off-site after login, whatever redirectTo says", async () => {
+    const origin = new URL(server.base).origin;
+    const browser = new Browser(server.base, { "X-Forwarded-For": "10.55.0.1" });
+    const offSite: string[] = [];
+    const serverErrors: string[] = [];
+    const notSignedIn: string[] = [];
+    let tried = 0;
+    for (const { name, target } of [...REDIRECT_BYPASSES, { name: "a same-site path", target: "/review?year=2023" }]) {
+      tried++;
+      // The login page carries redirectTo on in its form: it must render, with a same-site value.
+      const page = await browser.get(`/login?redirectTo=${encodeURIComponent(target)}`);
+      if (page.status >= 500) serverErrors.push(`GET ${name}: ${page.status}`);
+      const carried = /name="redirectTo" value="([^"]*)"/.exec(page.text ?? "")?.[1]?.replace(/&amp;/g, "&") ?? "";
+      if (carried && new URL(carried, server.base).origin !== origin) offSite.push(`${name}: form carries ${JSON.stringify(carried)}`);
+      // The login itself, with the raw target posted as a crafted form would.
+      browser.cookies.clear();
+      const res = await browser.postForm("/login", { username: "luxian_reviewer", password: DEMO_PASSWORD, redirectTo: target });
+      if (res.status >= 500) serverErrors.push(`POST ${name}: ${res.status}`);
+      const location = res.headers.get("location") ?? "";
+      if (res.status !== 302) notSignedIn.push(`${name}: status ${res.status}`);
+      else if (new URL(location, server.base).origin !== origin || /^\s*[/\\]{2}/.test(location)) offSite.push(`${name}: Location ${JSON.stringify(location)}`);
+    }
+    figures.add("redirect targets tried (known open-redirect bypasses, through the real login)", tried);
+    figures.add("redirect targets tried → off-site", offSite.length, { equals: 0 });
+    figures.add("login pages or logins answering 5xx for a hostile redirectTo", serverErrors.length, { equals: 0 });
+    expect(offSite).toEqual([]);
+    expect(serverErrors).toEqual([]);
+    expect(notSignedIn).toEqual([]);
+    expect(tried).toBeGreaterThan(60);
+  }, 120_000);
 });
 
 describe(`login throttling under attack (${TEST_DIALECT})`, () => {
@@ -288,7 +324,11 @@ describe(`login throttling under attack (${TEST_DIALECT})`, () => {
   const ATTEMPTS = 1000;
   /** Attempts in flight at once, as an attacker with a few connections sends them. */
   const CONCURRENCY = Number(process.env.THROTTLE_CONCURRENCY || 16);
-  const reachedHash = { oneAddress: 0, spread: 0, spreadAccounts: 20 };
+  const { accountAddress, account: accountTiers, accountsPerAddress } = throttleLimits();
+  const PAIR = accountAddress[0].limit;
+  const SPRAY = accountsPerAddress.limit;
+  const DAILY = accountTiers[0].limit;
+  const reachedHash = { oneAddress: 0, oneAddressAccounts: 0, spread: 0, spreadAccounts: 2 };
 
   function loginArgs(username: string, password: string, address: string): ActionFunctionArgs {
     return {
@@ -302,28 +342,44 @@ describe(`login throttling under attack (${TEST_DIALECT})`, () => {
     } as ActionFunctionArgs;
   }
 
-  async function attack(attempts: Array<{ username: string; address: string }>) {
+  /** The status login answers: a thrown redirect (302) or returned data (401, 429). */
+  async function loginStatus(username: string, password: string, address: string): Promise<number> {
+    try {
+      const result = await loginAction(loginArgs(username, password, address));
+      return (result as { init?: { status?: number } }).init?.status ?? 200;
+    } catch (thrown) {
+      if (!(thrown instanceof Response)) throw thrown;
+      return thrown.status;
+    }
+  }
+
+  /** Runs the attempts CONCURRENCY at a time; a wrong password unless one is given. */
+  async function attack(attempts: Array<{ username: string; address: string; password?: string }>) {
     let i = 0;
-    const statuses: number[] = [];
+    const statuses: number[] = new Array(attempts.length);
     const worker = async () => {
       while (i < attempts.length) {
-        const a = attempts[i++];
-        try {
-          await loginAction(loginArgs(a.username, `wrong-password-${i}`, a.address));
-        } catch (thrown) {
-          if (!(thrown instanceof Response)) throw thrown;
-          statuses.push(thrown.status);
-          continue;
-        }
+        const k = i++;
+        const a = attempts[k];
+        statuses[k] = await loginStatus(a.username, a.password ?? `wrong-password-${k}`, a.address);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     return statuses;
   }
+  const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 
   const audit = async (action: string, since: number) =>
     Number((await t.db.selectFrom("audit_log").select((eb) => eb.fn.countAll().as("n")).where("action", "=", action).where("seq", ">", since).executeTakeFirstOrThrow()).n);
   const lastSeq = async () => Number((await t.db.selectFrom("audit_head").select("last_seq").executeTakeFirstOrThrow()).last_seq);
+
+  let accountsMade = 0;
+  async function newAccount(): Promise<string> {
+    const username = `victim_${accountsMade++}`;
+    const result = await createAccount(t.db, { username, displayName: username, password: DEMO_PASSWORD, grants: [] }, null, { skipPolicy: true });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return username;
+  }
 
   it(`counts the attempts of ${ATTEMPTS} from one address over ${ACCOUNTS} accounts that reach the password hash`, async () => {
     const demo = ["luxian_admin", "luxian_reviewer", "luxian_leader", "jiaotiju", "hejiang_reviewer", "hejiang_staff", "city_leader", "zonggonghui"];
@@ -331,53 +387,96 @@ describe(`login throttling under attack (${TEST_DIALECT})`, () => {
     const seq = await lastSeq();
     hashCalls.n = 0;
     const t0 = Date.now();
-    await attack(Array.from({ length: ATTEMPTS }, (_, k) => ({ username: names[k % ACCOUNTS], address: "203.0.113.7" })));
+    const statuses = await attack(Array.from({ length: ATTEMPTS }, (_, k) => ({ username: names[k % ACCOUNTS], address: "203.0.113.7" })));
     const ms = Date.now() - t0;
     const reached = hashCalls.n;
     const failures = await audit("login.failure", seq);
-    const throttled = await audit("login.throttled", seq);
+    const refused = count(statuses, 429);
+    const refusalAuditRows = await audit("login.throttled", seq);
+    const accountsReached = Number((await t.db.selectFrom("audit_log").select((eb) => eb.fn.count("actor_name").distinct().as("n")).where("action", "=", "login.failure").where("seq", ">", seq).executeTakeFirstOrThrow()).n);
     figures.add("login attempts from one address (100 accounts)", ATTEMPTS);
     figures.add("attempts per minute achieved", Math.round((ATTEMPTS / ms) * 60_000));
     reachedHash.oneAddress = reached;
-    figures.add("attempts that reached the password hash", reached, { atMost: MAX_FAILURES_PER_ADDRESS });
-    figures.add("attempts stopped before hashing (audited login.throttled)", throttled);
-    figures.note(`throttle: ${MAX_FAILURES_PER_ADDRESS} failures per address / ${MAX_FAILURES_PER_ACCOUNT} per account in ${THROTTLE_WINDOW_MS / 60_000} min; ${CONCURRENCY} concurrent attackers`);
+    reachedHash.oneAddressAccounts = accountsReached;
+    figures.add("attempts that reached the password hash", reached, { atMost: SPRAY * PAIR });
+    figures.add("accounts whose password hash was reached from that address", accountsReached, { atMost: SPRAY });
+    figures.add("attempts stopped before hashing (429)", refused);
+    figures.add(`chained audit rows written for those ${refused} refusals (one summary per key and window)`, refusalAuditRows, { atMost: 5 });
+    figures.note(`throttle: ${PAIR} failures per (account, network) in ${THROTTLE_WINDOW_MS / 60_000} min, then progressive; ${SPRAY} distinct accounts per network in ${THROTTLE_WINDOW_MS / 60_000} min; ${DAILY} per account a day from unknown networks; ${CONCURRENCY} concurrent attackers`);
     expect(ms).toBeLessThan(60_000);
-    expect(failures + throttled).toBe(ATTEMPTS);
+    expect(failures + refused).toBe(ATTEMPTS);
+    expect(count(statuses, 401)).toBe(failures);
     expect(reached).toBe(failures);
-    expect(reached).toBeGreaterThanOrEqual(MAX_FAILURES_PER_ADDRESS);
+    expect(accountsReached).toBe(SPRAY);
+    expect(refusalAuditRows).toBeLessThanOrEqual(5);
   }, 120_000);
 
   it("limits each account when the attempts come from many addresses", async () => {
     const seq = await lastSeq();
     hashCalls.n = 0;
-    const accounts = 20;
-    const attempts = Array.from({ length: 200 }, (_, k) => ({ username: `spread_${k % accounts}`, address: `198.51.${Math.floor(k / 250)}.${k % 250}` }));
-    await attack(attempts);
-    const throttled = await audit("login.throttled", seq);
+    const accounts = reachedHash.spreadAccounts;
+    const perAccount = DAILY + 50;
+    const attempts = Array.from({ length: accounts * perAccount }, (_, k) => ({ username: `spread_${k % accounts}`, address: `198.51.${Math.floor(k / 250)}.${k % 250}` }));
+    const statuses = await attack(attempts);
     reachedHash.spread = hashCalls.n;
-    figures.add("attempts from 200 addresses over 20 accounts reaching the hash", hashCalls.n, { atMost: accounts * MAX_FAILURES_PER_ACCOUNT });
-    expect(throttled).toBeGreaterThan(0);
+    figures.add(`attempts from ${attempts.length} addresses on ${accounts} accounts reaching the hash`, hashCalls.n, { atMost: accounts * DAILY });
+    expect(count(statuses, 429)).toBeGreaterThan(0);
+    expect(await audit("login.throttled", seq)).toBeLessThanOrEqual(2 * accounts);
   }, 120_000);
 
-  // The throttle checks the count, then hashes, then records the failure: every attempt in
-  // flight meanwhile passes the same check. The limits must hold however many run at once.
-  it("holds the per-address and per-account limits under concurrent attempts", () => {
-    expect(reachedHash.oneAddress, `from one address, ${CONCURRENCY} at a time`).toBeLessThanOrEqual(MAX_FAILURES_PER_ADDRESS);
-    expect(reachedHash.spread, `per account, ${CONCURRENCY} at a time`).toBeLessThanOrEqual(reachedHash.spreadAccounts * MAX_FAILURES_PER_ACCOUNT);
+  // The throttle reserves an attempt's rows before it checks: every attempt in flight counts
+  // against the others. The limits must hold however many run at once.
+  it("holds the per-network and per-account limits under concurrent attempts", () => {
+    expect(reachedHash.oneAddress, `from one address, ${CONCURRENCY} at a time`).toBeLessThanOrEqual(SPRAY * PAIR);
+    expect(reachedHash.oneAddressAccounts, `accounts from one address, ${CONCURRENCY} at a time`).toBeLessThanOrEqual(SPRAY);
+    expect(reachedHash.spread, `per account, ${CONCURRENCY} at a time`).toBeLessThanOrEqual(reachedHash.spreadAccounts * DAILY);
   });
 
+  it("never refuses correct logins that arrive at the same moment", async () => {
+    const user = await newAccount();
+    const burst = 20;
+    const sameNetwork = await Promise.all(Array.from({ length: burst }, () => loginStatus(user, DEMO_PASSWORD, "192.0.2.50")));
+    const manyNetworks = await Promise.all(Array.from({ length: burst }, (_, i) => loginStatus(user, DEMO_PASSWORD, `192.0.2.${100 + i}`)));
+    const refused = [...sameNetwork, ...manyNetworks].filter((s) => s !== 302).length;
+    figures.add(`correct simultaneous logins refused (${burst} from one address, ${burst} from ${burst})`, refused, { equals: 0 });
+    expect(refused).toBe(0);
+  }, 60_000);
+
+  it("never locks the owner out of a network it has signed in from, however many failures others cause", async () => {
+    const victim = await newAccount();
+    const home = "192.0.2.77";
+    expect(await loginStatus(victim, DEMO_PASSWORD, home)).toBe(302);
+    // 1000 failures from one other address, then 1000 from 1000 addresses (a botnet); the
+    // owner signs in from home every 50th attempt, in the middle of it.
+    const withOwner = (attacker: (k: number) => string) =>
+      Array.from({ length: ATTEMPTS }, (_, k) => (k % 50 === 25 ? { username: victim, address: home, password: DEMO_PASSWORD } : { username: victim, address: attacker(k) }));
+    hashCalls.n = 0;
+    const oneAddress = await attack(withOwner(() => "203.0.113.99"));
+    const botnet = await attack(withOwner((k) => `100.64.${Math.floor(k / 250)}.${k % 250}`));
+    const reachedDuringAttack = hashCalls.n;
+    const ownerTries = [...oneAddress, ...botnet].filter((_, k) => k % ATTEMPTS % 50 === 25);
+    const othersReached = reachedDuringAttack - ownerTries.length;
+    const lockouts = ownerTries.filter((s) => s !== 302).length;
+    const attackerRefused = count(oneAddress, 429) + count(botnet, 429);
+    // Once the account-wide limit is full, a network the owner never used is refused.
+    const stranger = await loginStatus(victim, DEMO_PASSWORD, "100.65.0.1");
+    const afterwards = await loginStatus(victim, DEMO_PASSWORD, home);
+    figures.add("lockout of a correct password by another's failures (2 × 1000 attempts on one account, from one address then from 1000; owner from its known address)", lockouts, { equals: 0 });
+    figures.add("failures by others on that account that reached the hash (a day's limit)", othersReached, { atMost: DAILY });
+    figures.note(`owner signed in ${ownerTries.length - lockouts}/${ownerTries.length} times during the attack; ${attackerRefused} attacker attempts refused before hashing; a new network during it: ${stranger}`);
+    expect(lockouts).toBe(0);
+    expect(afterwards).toBe(302);
+    expect(stranger).toBe(429);
+    expect(othersReached).toBeLessThanOrEqual(DAILY);
+  }, 180_000);
+
   it("locks no account for ever: once the window has passed, the right password works", async () => {
-    const blocked = await loginAction(loginArgs("luxian_reviewer", DEMO_PASSWORD, "203.0.113.7")).catch((r) => r);
-    expect((blocked as { init?: { status?: number } }).init?.status).toBe(429);
+    expect(await loginStatus("luxian_reviewer", DEMO_PASSWORD, "203.0.113.7")).toBe(429);
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + THROTTLE_WINDOW_MS + 60_000);
     let ok = 0;
     const names = ["luxian_admin", "luxian_reviewer", "luxian_leader", "hejiang_reviewer", "city_leader"];
-    for (const username of names) {
-      const result = await loginAction(loginArgs(username, DEMO_PASSWORD, "203.0.113.7")).catch((r) => r);
-      if (result instanceof Response && result.status === 302) ok++;
-    }
+    for (const username of names) if ((await loginStatus(username, DEMO_PASSWORD, "203.0.113.7")) === 302) ok++;
     vi.useRealTimers();
     figures.add("attacked accounts that log in once the window has passed", `${ok}/${names.length}`, { text: `${names.length}/${names.length}` });
     expect(ok).toBe(names.length);
