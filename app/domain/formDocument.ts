@@ -13,8 +13,9 @@
  * rounding tolerance of a figure from its written decimals.
  */
 import { z } from "zod";
+import { decimalProblem, decimalProblemMessage, LIMIT_MESSAGES, type DecimalKind } from "./money";
 import { formatPath } from "./paths";
-import { FORMAT, reportDocumentSchema, type ReportDocument } from "./report";
+import { DECIMAL_FIELDS, FORMAT, reportDocumentSchema, type ReportDocument } from "./report";
 
 export interface FormHeadcount {
   admin: string;
@@ -82,13 +83,14 @@ export interface FormDocument {
 // Which field holds which kind of number
 
 /**
- * amount: 万元, ≥ 0, ≤ 6 decimals; signedAmount: may be negative (adjustments, carryover);
- * percent: ≥ 0, |x| ≤ 1000, a trailing % accepted; signedPercent: the stated deviation;
- * score: points, ≥ 0; count: a non-negative integer; year: 2000–2100.
+ * The decimal kinds and their limits are money.ts's (amount: 万元, ≥ 0, ≤ 6 decimals, below
+ * 10,000,000 万元; signedAmount: adjustments, carryover; percent: 0–1000, a trailing %
+ * accepted; signedPercent: the stated deviation; score: 0–1000); count: a non-negative
+ * integer; year: 2000–2100.
  */
-export type NumberKind = "amount" | "signedAmount" | "percent" | "signedPercent" | "score" | "count" | "year";
+export type NumberKind = DecimalKind | "count" | "year";
 
-/** Field paths with list indices written `[]`. */
+/** Field paths with list indices written `[]`: the document's decimal fields (report.ts), counts and the year. */
 export const NUMBER_FIELDS: Readonly<Record<string, NumberKind>> = Object.freeze({
   year: "year",
   "staffing.authorized.admin": "count",
@@ -98,32 +100,11 @@ export const NUMBER_FIELDS: Readonly<Record<string, NumberKind>> = Object.freeze
   "staffing.actual.institution": "count",
   "staffing.actual.total": "count",
   "staffing.retired": "count",
-  "income.initialBudget": "amount",
-  "income.adjustedBudget": "amount",
-  "income.total": "amount",
-  "income.fiscal": "amount",
-  "income.other": "amount",
-  "expenditure.total": "amount",
-  "expenditure.lines[].budget": "amount",
-  "expenditure.lines[].final": "amount",
-  "expenditure.lines[].statedRatePct": "percent",
-  carryover: "signedAmount",
-  "budgetManagement.statedDeviationPct": "signedPercent",
-  "budgetManagement.adjustments[].amount": "signedAmount",
   "projects.recurring.count": "count",
-  "projects.recurring.amount": "amount",
-  "projects.recurring.executionPct": "percent",
   "projects.recurring.overBalanceCount": "count",
   "projects.oneOff.count": "count",
-  "projects.oneOff.amount": "amount",
-  "projects.oneOff.executionPct": "percent",
   "projects.oneOff.overBalanceCount": "count",
-  selfScore: "score",
-  "targets.totalFunds": "amount",
-  "targets.fiscal": "amount",
-  "targets.other": "amount",
-  "targets.indicators[].weightPct": "percent",
-  "targets.indicators[].score": "score",
+  ...DECIMAL_FIELDS,
 });
 
 /** The kind of number at a (form) path, or undefined for text fields. */
@@ -132,20 +113,13 @@ export function numberKindOf(path: string): NumberKind | undefined {
 }
 
 export const FORM_MESSAGES = {
-  notNumber: "请输入数字",
-  amountDecimals: "金额最多6位小数",
-  decimals: "最多6位小数",
-  negative: "不能为负数",
+  ...LIMIT_MESSAGES,
   notInteger: "请输入整数",
-  percentRange: "百分比超出合理范围",
   tooLarge: "数值过大",
   year: "年度应为2000–2100之间的整数",
   functionCode: "科目编码应为7位数字",
 } as const;
 
-const MAX_DECIMALS = 6;
-const MAX_INTEGER_DIGITS = 15;
-const MAX_PERCENT = 1000;
 const MAX_COUNT = 10_000_000;
 
 /**
@@ -184,22 +158,18 @@ export interface ParsedNumber<T> {
   error?: string;
 }
 
-/** A decimal field (amounts, percents, scores) as typed → decimal string, or a message. */
-export function parseDecimalField(raw: string, kind: Exclude<NumberKind, "count" | "year">): ParsedNumber<string> {
+/**
+ * A decimal field (amounts, percents, scores) as typed → decimal string, or a message. The
+ * limits are the document schema's own (money.ts), so what the form accepts is what a save stores.
+ */
+export function parseDecimalField(raw: string, kind: DecimalKind): ParsedNumber<string> {
   if (raw.trim() === "") return { value: null };
   const percent = kind === "percent" || kind === "signedPercent";
   const parts = decimalParts(foldNumeral(raw, percent));
   if (!parts) return { value: null, error: FORM_MESSAGES.notNumber };
-  const signed = kind === "signedAmount" || kind === "signedPercent";
-  if (parts.negative && !signed) return { value: null, error: FORM_MESSAGES.negative };
-  if ((parts.frac?.length ?? 0) > MAX_DECIMALS) {
-    const amount = kind === "amount" || kind === "signedAmount";
-    return { value: null, error: amount ? FORM_MESSAGES.amountDecimals : FORM_MESSAGES.decimals };
-  }
-  if (parts.int.length > MAX_INTEGER_DIGITS) return { value: null, error: FORM_MESSAGES.tooLarge };
   const value = `${parts.negative ? "-" : ""}${parts.int}${parts.frac !== undefined ? `.${parts.frac}` : ""}`;
-  if (percent && Math.abs(Number(value)) > MAX_PERCENT) return { value: null, error: FORM_MESSAGES.percentRange };
-  return { value };
+  const problem = decimalProblem(value, kind);
+  return problem ? { value: null, error: decimalProblemMessage(problem, kind) } : { value };
 }
 
 /** A count or the year as typed → integer, or a message. */

@@ -3,7 +3,7 @@
  * flags: the read model row (report_metrics) is exactly this, so it can always be rebuilt
  * from the documents and checked against a recompute.
  */
-import { dec, type Dec, Decimal, wanToFen } from "./money";
+import { dec, type Dec, Decimal, MAX_AMOUNT_FEN, wanToFen } from "./money";
 import type { Flag, ReportDocument } from "./report";
 import { deviationOf, executionRateOf, formulaScore, functionClassOf, gradeOf, normalizeNature } from "./rules";
 
@@ -43,17 +43,26 @@ export function scoreGrade(score: number | null): ScoreGrade | null {
   return "差";
 }
 
+/**
+ * An amount as stored (integer 分). Documents are validated before anything is derived from
+ * them, so this never rounds: a value outside the limits (an old draft) counts as absent
+ * rather than as a different amount or one past the column's range.
+ */
 function fen(value: string | null | undefined): bigint | null {
-  const d = dec(value ?? null);
-  if (!d) return null;
+  if (value == null) return null;
   try {
-    return wanToFen(d.toDecimalPlaces(6).toFixed());
+    const amount = wanToFen(value);
+    return amount <= MAX_AMOUNT_FEN && amount >= -MAX_AMOUNT_FEN ? amount : null;
   } catch {
     return null;
   }
 }
 
-const toNumber = (d: Dec | null) => (d ? d.toNumber() : null);
+/** A ratio or score for a REAL column: never Infinity or NaN. */
+const toNumber = (d: Dec | null) => {
+  const n = d ? d.toNumber() : null;
+  return n != null && Number.isFinite(n) ? n : null;
+};
 
 function totalFormulaScore(doc: ReportDocument): number | null {
   const indicators = doc.targets.indicators;
@@ -70,7 +79,7 @@ function totalFormulaScore(doc: ReportDocument): number | null {
     const weight = dec(indicator.weightPct);
     if (score) total = total.plus(weight ? Decimal.min(score, weight) : score);
   }
-  return total.toNumber();
+  return toNumber(total);
 }
 
 export function computeMetrics(doc: ReportDocument, flags: readonly Flag[], explanations: Record<string, string> = {}): ReportMetrics {

@@ -46,6 +46,16 @@ export async function findCampaign(db: Kysely<Database>, countyIds: string[], ye
   return r ? campaignOf(r) : null;
 }
 
+/**
+ * Whether a county's units may start reports for the year: the admin has opened the year
+ * (a campaign exists). A campaign is never closed: a report after the deadline is accepted
+ * and marked late.
+ */
+export async function campaignOpen(db: Kysely<Database> | Transaction<Database>, countyId: string, year: number): Promise<boolean> {
+  const row = await db.selectFrom("campaigns").select("id").where("county_id", "=", countyId).where("year", "=", year).executeTakeFirst();
+  return row != null;
+}
+
 /** Each county's rule settings for a year; a county without a campaign that year is absent. */
 export async function ruleSettingsByCounty(db: Kysely<Database>, countyIds: string[], year: number): Promise<Map<string, RuleSettings>> {
   if (!countyIds.length) return new Map();

@@ -1,3 +1,5 @@
+import { toCsv, type CsvValue } from "~/domain/csv";
+
 /** File downloads with a Chinese file name that every browser accepts (RFC 6266 / 5987). */
 export function attachment(body: string | Uint8Array, fileName: string, contentType: string): Response {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
@@ -8,4 +10,9 @@ export function attachment(body: string | Uint8Array, fileName: string, contentT
       "Cache-Control": "private, no-store",
     },
   });
+}
+
+/** A .csv download, every cell through csvCell (formula-injection guard, quoting, BOM). */
+export function csvAttachment(rows: ReadonlyArray<ReadonlyArray<CsvValue>>, fileName: string): Response {
+  return attachment(toCsv(rows), fileName, "text/csv; charset=utf-8");
 }

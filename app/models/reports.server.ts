@@ -10,10 +10,11 @@ import { forUpdate } from "#db/dialect";
 import type { Database, ReportStatus } from "#db/schema";
 import { computeMetrics, explanationKey, triage, type ReportMetrics } from "~/domain/metrics";
 import type { Scope } from "~/domain/permissions";
-import { emptyReport, reportDocumentSchema, type Flag, type ReportDocument } from "~/domain/report";
+import { emptyReport, validateReport, type Flag, type ReportDocument } from "~/domain/report";
 import { checkCrossReport, checkReport, DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleContext, type RuleSettings } from "~/domain/rules";
 import { decideTransition, type Transition } from "~/domain/workflow";
 import { appendAudit } from "./audit.server";
+import { campaignOpen } from "./campaigns.server";
 import { touchCountyData } from "./units.server";
 import type { Actor } from "./users.server";
 
@@ -298,12 +299,17 @@ export function metricsRow(target: DerivedTarget, metrics: ReportMetrics, settin
 
 // ——— creating and saving ——————————————————————————————————————————————————————————
 
-/** The unit's report for a year, created as an empty draft on first visit. */
+/**
+ * The unit's report for a year, created as an empty draft on first visit. Null when the unit
+ * is not the viewer's, or when its county has not opened the year (no campaign: the route
+ * checks this first to answer in words; this is the backstop).
+ */
 export async function ensureStaffReport(db: Kysely<Database>, scope: Scope, unitId: string, year: number, actor: Actor): Promise<string | null> {
   if (!scope.staffUnitIds.includes(unitId)) return null;
   const existing = await db.selectFrom("reports").select("id").where("unit_id", "=", unitId).where("year", "=", year).executeTakeFirst();
   if (existing) return existing.id;
   const unit = await db.selectFrom("units").select(["id", "county_id", "name", "kind"]).where("id", "=", unitId).executeTakeFirstOrThrow();
+  if (!(await campaignOpen(db, unit.county_id, year))) return null;
   const id = newId();
   const doc = emptyReport(unit.name, year);
   try {
@@ -330,11 +336,24 @@ export async function ensureStaffReport(db: Kysely<Database>, scope: Scope, unit
 export type SaveOutcome =
   | { ok: true; version: number; flags: Flag[] }
   | { ok: false; conflict: { status: ReportStatus; version: number; updatedAt: number } }
-  | { ok: false; invalid: string };
+  | { ok: false; invalid: string; errors: Record<string, string> };
+
+/**
+ * A document that breaks the schema or its limits (money.ts) reached a model write: refused,
+ * nothing stored. Routes validate first and answer with field errors; this is the backstop
+ * for any caller that did not (intake, scripts).
+ */
+export class InvalidReportError extends Error {
+  constructor(message: string, readonly errors: Record<string, string>) {
+    super(message);
+    this.name = "InvalidReportError";
+  }
+}
 
 /**
  * Saves the draft over `expectedVersion`. Zero rows updated means someone else changed the
  * report (or it is no longer editable): the caller gets the current state, nothing is written.
+ * An invalid document (schema, limits) is refused before anything is written.
  */
 export async function saveDraft(
   db: Kysely<Database>,
@@ -342,9 +361,9 @@ export async function saveDraft(
   input: { expectedVersion: number; document: ReportDocument; explanations: Explanations; source?: string },
   actor: Actor,
 ): Promise<SaveOutcome> {
-  const parsed = reportDocumentSchema.safeParse(input.document);
-  if (!parsed.success) return { ok: false, invalid: parsed.error.issues[0]?.message ?? "报告内容无效" };
-  const document = parsed.data;
+  const checked = validateReport(input.document);
+  if (!checked.ok) return { ok: false, invalid: checked.message, errors: checked.errors };
+  const document = checked.document;
   const explanations = cleanExplanations(input.explanations);
   return db.transaction().execute(async (trx) => {
     await lockCounty(trx, report.countyId);
@@ -416,6 +435,12 @@ export async function applyTransition(
       return { ok: false as const, message: "该报告已被他人修改", conflict: { status, version: Number(fresh.version), updatedAt: toNumber(fresh.updated_at) } };
     }
     const document = fromJson<ReportDocument>(fresh.draft, emptyReport());
+    // A submit freezes the draft as a revision: a draft stored before the limits existed
+    // must be corrected first.
+    if (input.transition === "submit") {
+      const checked = validateReport(document);
+      if (!checked.ok) return { ok: false as const, message: `${checked.message}，请修改后再提交` };
+    }
     const explanations = fromJson<Explanations>(fresh.explanations, {});
     const ctx = await loadRuleContext(trx, report);
     const state = deriveState(document, explanations, ctx);
@@ -535,9 +560,13 @@ export interface IncomingReport {
  * Stores a whole report in one go — the bulk intake of received files, the demo and the
  * data generator — with its revision, flags, metrics and audit rows, exactly as the
  * step-by-step path would leave them. Returns the report id, or null if the unit already
- * has a report for that year.
+ * has a report for that year. Throws InvalidReportError (nothing written) for a document
+ * that breaks the schema or its limits.
  */
 export async function insertReport(trx: Transaction<Database>, input: IncomingReport, actor: Actor, ctx?: RuleContext & { deadline: number | null }): Promise<string | null> {
+  const checked = validateReport(input.document);
+  if (!checked.ok) throw new InvalidReportError(checked.message, checked.errors);
+  input = { ...input, document: checked.document };
   const exists = await trx.selectFrom("reports").select("id").where("unit_id", "=", input.unit.id).where("year", "=", input.year).executeTakeFirst();
   if (exists) return null;
   const id = newId();

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/guard.server";
 import { CHARTS, chartTable, type ChartId } from "~/charts/dashboard";
 import { chartSvg } from "~/charts/svgCache.server";
-import { attachment } from "~/models/download.server";
+import { attachment, csvAttachment } from "~/models/download.server";
 import { dashboardPage } from "~/models/dashboard.server";
 import { db } from "~/services.server";
 
@@ -17,11 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const name = `${page.scopeName}-${page.year}-${chart.title}`;
   if (format === "svg") return attachment(chartSvg(chart.id as ChartId, page.data, { width: 1200, minHeight: 480 }), `${name}.svg`, "image/svg+xml");
   const rows = chartTable(chart.id as ChartId, page.data);
-  if (format === "csv") {
-    const escape = (cell: string) => (/[",\n\r]/.test(cell) || /^[=+\-@]/.test(cell) ? `"${(/^[=+\-@]/.test(cell) && !/^-?\d/.test(cell) ? "'" : "") + cell.replace(/"/g, '""')}"` : cell);
-    // BOM: Excel on Chinese Windows opens UTF-8 CSV correctly only with it.
-    return attachment("\ufeff" + rows.map((r) => r.map(escape).join(",")).join("\r\n") + "\r\n", `${name}.csv`, "text/csv; charset=utf-8");
-  }
+  if (format === "csv") return csvAttachment(rows, `${name}.csv`);
   // exceljs is loaded on the first Excel download, not with the server.
   const { Workbook } = (await import("exceljs")).default;
   const workbook = new Workbook();

@@ -5,7 +5,7 @@ import { FormError } from "~/components/Field";
 import { ReportForm } from "~/components/report";
 import { ReviewPanel } from "~/components/ReviewPanel";
 import { CommentThread } from "~/components/CommentThread";
-import { fromFormDocument, readExplanations, readFormDocument } from "~/domain/formDocument";
+import { fromFormDocument, readExplanations, readFormDocument, toFormPath } from "~/domain/formDocument";
 import { scopeOf } from "~/domain/permissions";
 import type { Transition } from "~/domain/workflow";
 import { STATUS_LABELS } from "~/domain/workflow";
@@ -56,14 +56,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       const formDocument = readFormDocument(form.get("document"));
       const explanations = readExplanations(form.get("explanations") ?? "{}");
       if (!formDocument || !explanations || !Number.isInteger(version)) return refuse(400, "提交的内容格式无效，请刷新页面后重试");
-      const { document, errors } = fromFormDocument(formDocument);
+      const { document, errors, rowIndex } = fromFormDocument(formDocument);
       if (!document) return data<ActionResult>({ ok: false, errors, message: `有${Object.keys(errors).length}处填写错误，请修正后再保存`, intent }, { status: 400 });
       // Who the report belongs to comes from the record, never from the form.
       const owned = { ...document, unit: { ...document.unit, name: report.unitName }, year: report.year };
       const saved = await saveDraft(db(), report, { expectedVersion: version, document: owned, explanations }, actor);
       if (!saved.ok) {
         if ("conflict" in saved) return data<ActionResult>({ ok: false, conflict: saved.conflict, intent }, { status: 409 });
-        return refuse(400, saved.invalid);
+        // The model's own check (schema and limits): its paths are the document's, shown beside the form's fields.
+        const fieldErrors = Object.fromEntries(Object.entries(saved.errors).map(([path, message]) => [toFormPath(path, rowIndex), message]));
+        return data<ActionResult>({ ok: false, errors: fieldErrors, message: saved.invalid, intent }, { status: 400 });
       }
       if (intent === "save") return { ok: true, version: saved.version, flags: saved.flags, intent } satisfies ActionResult;
       const submitted = await applyTransition(db(), { ...report, version: saved.version }, { transition: "submit", expectedVersion: saved.version, role: "staff" }, actor);

@@ -7,7 +7,7 @@ import { fieldLabel } from "~/domain/diff";
 import { MAX_UPLOAD_BYTES } from "~/domain/import/limits";
 import { foundSections, IMPORT_SECTIONS, mergeImport, type ImportSection } from "~/domain/import/merge";
 import { scopeOf } from "~/domain/permissions";
-import { reportDocumentSchema } from "~/domain/report";
+import { validateReport } from "~/domain/report";
 import { checkReport, RULES } from "~/domain/rules";
 import { isEditable } from "~/domain/workflow";
 import { findVisibleReport, saveDraft } from "~/models/reports.server";
@@ -51,19 +51,22 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     } catch {
       return data({ errors: { _form: "导入内容已失效，请重新导入" }, preview: null }, { status: 400 });
     }
-    const parsed = reportDocumentSchema.safeParse(document);
+    // The posted document comes back from the browser: it is checked again, limits included,
+    // exactly as a form save is (and saveDraft checks the merged draft once more).
+    const parsed = validateReport(document);
     const sections = String(form.get("sections") ?? "").split(",").filter((s): s is ImportSection => (IMPORT_SECTIONS as readonly string[]).includes(s));
-    if (!parsed.success || !sections.length) return data({ errors: { _form: "导入内容无效，请重新导入" }, preview: null }, { status: 400 });
+    if (!parsed.ok) return data({ errors: { _form: `${parsed.message}，请重新导入` }, preview: null }, { status: 400 });
+    if (!sections.length) return data({ errors: { _form: "导入内容无效，请重新导入" }, preview: null }, { status: 400 });
     // Found sections replace the draft's; the unit and the year stay the report's own.
-    const merged = { ...mergeImport(report.draft, parsed.data, sections), unit: report.draft.unit.name ? report.draft.unit : { name: report.unitName }, year: report.year };
+    const merged = { ...mergeImport(report.draft, parsed.document, sections), unit: report.draft.unit.name ? report.draft.unit : { name: report.unitName }, year: report.year };
     const saved = await saveDraft(
       db(), report,
       { expectedVersion: Number(form.get("version")), document: merged, explanations: report.explanations, source: "import" },
       { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) },
     );
     if (!saved.ok) {
-      const message = "conflict" in saved ? "报告在您导入期间已被修改，请刷新后重新导入" : saved.invalid;
-      return data({ errors: { _form: message }, preview: null }, { status: 409 });
+      if ("conflict" in saved) return data({ errors: { _form: "报告在您导入期间已被修改，请刷新后重新导入" }, preview: null }, { status: 409 });
+      return data({ errors: { _form: saved.invalid }, preview: null }, { status: 400 });
     }
     throw redirect(`/reports/${report.id}?imported=1`);
   }

@@ -1,12 +1,12 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { scopeOf } from "~/domain/permissions";
 import { STATUS_LABELS } from "~/domain/workflow";
-import { listCampaigns } from "~/models/campaigns.server";
+import { campaignOpen, listCampaigns } from "~/models/campaigns.server";
 import { listOpenCommentCounts } from "~/models/comments.server";
 import { ensureStaffReport, listStaffReports } from "~/models/reports.server";
 import { listStaffUnits } from "~/models/units.server";
@@ -36,17 +36,25 @@ const startSchema = z.object({ intent: z.literal("start"), unitId: z.string().mi
 export async function action({ request, context }: ActionFunctionArgs) {
   const viewer = await requireRole(request, context, ["staff"]);
   const form = parseForm(startSchema, await request.formData());
-  if (!form.ok) return { error: "请求无效" };
-  const id = await ensureStaffReport(db(), scopeOf(viewer), form.value.unitId, form.value.year, { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) });
-  if (!id) return notFound(request, context, viewer, `unit:${form.value.unitId}`, "未找到该单位");
+  if (!form.ok) return data({ error: "请求无效" }, { status: 400 });
+  const scope = scopeOf(viewer);
+  const { unitId, year } = form.value;
+  const unit = (await listStaffUnits(db(), scope)).find((u) => u.id === unitId);
+  if (!unit) return notFound(request, context, viewer, `unit:${unitId}`, "未找到该单位");
+  // Only a year the county has opened (填报年度, set by its admin) can be started.
+  if (!(await campaignOpen(db(), unit.countyId, year))) return data({ error: `${unit.countyName}尚未开放${year}年度的填报，不能开始填报该年度报告` }, { status: 400 });
+  const id = await ensureStaffReport(db(), scope, unitId, year, { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) });
+  if (!id) return notFound(request, context, viewer, `unit:${unitId}`, "未找到该单位");
   throw redirect(`/reports/${id}`);
 }
 
 export default function UnitHome() {
   const { units } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   return (
     <>
       <h1>我的填报</h1>
+      <FormError message={result?.error} />
       {units.map((unit) => {
         const attention = unit.reports.filter((r) => r.status === "returned" || r.openComments > 0);
         return (
@@ -93,7 +101,6 @@ export default function UnitHome() {
           </section>
         );
       })}
-      <FormError message={undefined} />
     </>
   );
 }

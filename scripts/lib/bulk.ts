@@ -19,10 +19,10 @@ import { isMysql } from "#db/dialect";
 import type { Database, ReportStatus } from "#db/schema";
 import { computeMetrics, explanationKey } from "~/domain/metrics";
 import { dec } from "~/domain/money";
-import type { Flag, ReportDocument } from "~/domain/report";
+import { validateReport, type Flag, type ReportDocument } from "~/domain/report";
 import { checkReport, executionRateOf, type RuleSettings } from "~/domain/rules";
 import { auditHash, type AuditEvent } from "~/models/audit.server";
-import { crossContext, metricsRow, previousScores } from "~/models/reports.server";
+import { crossContext, InvalidReportError, metricsRow, previousScores } from "~/models/reports.server";
 import { touchCountyData } from "~/models/units.server";
 import { seededRandom } from "./synthetic";
 import {
@@ -261,6 +261,12 @@ export function prepareReportBatch(
     scores.push([key, yearScores]);
 
     for (const r of group) {
+      // The generator writes rows directly, not through insertReport: the same document check
+      // (schema and limits) as every other write, so it cannot store what a unit could not.
+      for (const d of r.docs) {
+        const checked = validateReport(d.document);
+        if (!checked.ok) throw new InvalidReportError(`${r.unit.name} ${year}：${checked.message}`, checked.errors);
+      }
       const ids = new IdMaker(r.idParts);
       const ruleCtx = { settings, ...crossContext(peers, previous, { id: r.id, unitId: r.unit.id }) };
       const flagsOf = r.docs.map((d) => checkReport(d.document, ruleCtx));

@@ -2,7 +2,8 @@
  * Import of the interchange format itself (what export writes and `check-report --json`
  * prints), so a report can travel between systems and come back unchanged.
  */
-import { FORMAT, reportDocumentSchema, emptyReport } from "../report";
+import { fieldLabel } from "../diff";
+import { FORMAT, emptyReport, validateReport } from "../report";
 import { REQUIRED_PATHS, type ImportResult } from "./text";
 
 export function looksLikeInterchangeJson(text: string): boolean {
@@ -28,17 +29,19 @@ export function parseInterchangeJson(text: string): ImportResult {
   }
   // A check-report --json line wraps the document.
   if (value && typeof value === "object" && "document" in value && !("format" in value)) value = (value as { document: unknown }).document;
-  const parsed = reportDocumentSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return failure(`不是有效的 ${FORMAT} 报告：${issue?.path.join(".") || "（根）"} ${issue?.message ?? ""}`.trim());
+  // The same schema, limits included, as every other write: a JSON file is no way around them.
+  const parsed = validateReport(value);
+  if (!parsed.ok) {
+    const [path, message] = Object.entries(parsed.errors)[0];
+    const where = path === "_form" ? "（根）" : fieldLabel(path) === path ? path : `${fieldLabel(path)}（${path}）`;
+    return failure(`不是有效的 ${FORMAT} 报告：${where} ${message}`);
   }
   const paths: string[] = [];
-  leafPaths(parsed.data, "", paths);
+  leafPaths(parsed.document, "", paths);
   const sources = Object.fromEntries(paths.filter((p) => p !== "format").map((p) => [p, { line: 1, text: "JSON" }]));
   const missing = REQUIRED_PATHS.filter((p) => {
-    const v = p.split(".").reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), parsed.data);
+    const v = p.split(".").reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), parsed.document);
     return v == null || v === "" || (Array.isArray(v) && v.length === 0);
   });
-  return { ok: true, document: parsed.data, sources, uncertain: [], missing: [...missing], warnings: [], narrative: parsed.data.narrative ?? {} };
+  return { ok: true, document: parsed.document, sources, uncertain: [], missing: [...missing], warnings: [], narrative: parsed.document.narrative ?? {} };
 }

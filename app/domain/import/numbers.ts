@@ -3,7 +3,10 @@
  * Pure; every regex here is linear (no nested unbounded quantifiers) because imports
  * run on untrusted text.
  */
-import { Decimal, canonical, yuanToWan } from "~/domain/money";
+import { fieldLabel } from "~/domain/diff";
+import { Decimal, canonical, decimalProblem, yuanToWan } from "~/domain/money";
+import { parsePath } from "~/domain/paths";
+import { decimalKindOf, validateReport, type ReportDocument } from "~/domain/report";
 
 /** A plain decimal number after `normalizeNumerals`; the lookbehind keeps scans linear. */
 export const NUMBER = String.raw`(?<![\d.])(-?\d+(?:\.\d+)?)`;
@@ -53,13 +56,17 @@ export function cleanDecimal(raw: string): string | null {
   return sign && !isZero ? `-${body}` : body;
 }
 
-/** An amount with its unit → 万元 decimal string (元 and 亿元 converted exactly). */
+/**
+ * An amount with its unit → 万元 decimal string (元 and 亿元 converted exactly). Null beyond
+ * the amount limit of money.ts (callers warn and leave the field out), so an import never
+ * carries an amount that no report may hold. Too many decimals are kept: callers warn, and
+ * the document schema then names the field.
+ */
 export function toWan(number: string, unit: string): string | null {
   const value = cleanDecimal(number);
   if (value === null) return null;
-  if (unit === "元") return yuanToWan(value);
-  if (unit === "亿元") return canonical(new Decimal(value).times(10_000));
-  return value;
+  const wan = unit === "元" ? yuanToWan(value) : unit === "亿元" ? canonical(new Decimal(value).times(10_000)) : value;
+  return decimalProblem(wan, "signedAmount") === "tooLarge" ? null : wan;
 }
 
 /** A non-negative integer count ("24" → 24); null beyond the schema's cap. */
@@ -77,6 +84,36 @@ export function cellNumber(cell: string): string | null {
   const text = normalizeNumerals(cell).replace(/\s+/g, "");
   const m = /^(-?\d+(?:\.\d+)?)(?:%|分|万元|元)?$/.exec(text);
   return m ? cleanDecimal(m[1]) : null;
+}
+
+/**
+ * Figures an import found that no report may hold (the limits of money.ts: too many
+ * decimals, negative where it cannot be, beyond the bounds; the lines' sum beyond the amount
+ * bound) are left out of the document, in place, each with a warning — as `clip` does for
+ * text: one absurd number in a sentence does not reject the whole file, and nothing outside
+ * the limits reaches a draft. Returns the paths dropped and their warnings.
+ */
+export function dropOutOfRangeNumbers(doc: ReportDocument): Array<{ path: string; message: string }> {
+  const dropped: Array<{ path: string; message: string }> = [];
+  // A dropped line amount can only lower the lines' sum: two rounds settle everything.
+  for (let round = 0; round < 3; round++) {
+    const checked = validateReport(doc);
+    if (checked.ok) break;
+    let changed = false;
+    for (const [path, message] of Object.entries(checked.errors)) {
+      if (!decimalKindOf(path)) continue;
+      const segments = parsePath(path);
+      const parent = segments.slice(0, -1).reduce<any>((node, key) => node?.[key], doc);
+      const key = segments[segments.length - 1];
+      if (parent == null || typeof parent[key] !== "string") continue;
+      const value = String(parent[key]);
+      parent[key] = null;
+      changed = true;
+      dropped.push({ path, message: `${fieldLabel(path)}的数值${value.length > 24 ? `${value.slice(0, 24)}…` : value}无法保存（${message}），已忽略` });
+    }
+    if (!changed) break;
+  }
+  return dropped;
 }
 
 /** Number of decimals beyond what 万元 storage keeps (6); callers warn. */

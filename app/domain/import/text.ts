@@ -21,7 +21,7 @@ import {
   unitNameStated,
   yearMentioned,
 } from "./narrative";
-import { normalizeNumerals } from "./numbers";
+import { dropOutOfRangeNumbers, normalizeNumerals } from "./numbers";
 import { sectionText, splitSections, type Outline } from "./sections";
 import { extractTable, type TableFacts } from "./table";
 
@@ -95,6 +95,11 @@ export function parseReportText(input: string): ImportResult {
   const figures = Object.keys(ctx.sources).filter((path) => path !== "unit.name" && path !== "year");
   if (figures.length === 0) return failure("未识别出绩效自评报告的内容（如收支金额、自评得分、绩效指标），请确认文件是否正确");
 
+  // Figures beyond the limits every report obeys are left out with a warning (numbers.ts).
+  for (const { path, message } of dropOutOfRangeNumbers(ctx.document)) {
+    ctx.warn(path, message);
+    delete ctx.sources[path];
+  }
   const checked = reportDocumentSchema.safeParse(ctx.document);
   if (!checked.success) {
     const issue = checked.error.issues[0];

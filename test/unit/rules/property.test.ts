@@ -23,7 +23,8 @@ const RUNS = 500;
 const write = (d: Dec, places: number) => d.toFixed(places); // half-up, keeps trailing zeros (written decimals)
 const scaled = (units: number, places: number) => new Decimal(units).dividedBy(new Decimal(10).pow(places));
 const places = fc.constantFrom(0, 1, 2, 2, 2, 4, 6);
-const amount = (max = 10_000_000) => fc.record({ units: fc.integer({ min: 0, max }), places }).map(({ units, places: p }) => write(scaled(units, p), p));
+// Within the document limits (money.ts): every amount, and the lines' sum, below 10,000,000 万元.
+const amount = (max = 9_999_999) => fc.record({ units: fc.integer({ min: 0, max }), places }).map(({ units, places: p }) => write(scaled(units, p), p));
 const CODES = ["2012901", "2012999", "2080505", "2080506", "2101101", "2210201", "2050101", "2130101", "2240101"];
 
 /** Partition of 100 into n positive parts, written with 0 or 1 decimals. */
@@ -62,10 +63,12 @@ const headcountArb = fc.record({ admin: fc.integer({ min: 0, max: 500 }), instit
   .map(({ admin, institution }) => ({ admin, institution, total: admin + institution }));
 
 const consistentArb: fc.Arbitrary<ReportDocument> = fc.record({
-  lines: fc.array(fc.record({ final: amount(), extra: amount(1_000_000), code: fc.constantFrom(...CODES), stateRate: fc.boolean() }), { minLength: 1, maxLength: 50 }),
+  lines: fc.array(fc.record({ final: amount(100_000), extra: amount(1_000_000), code: fc.constantFrom(...CODES), stateRate: fc.boolean() }), { minLength: 1, maxLength: 50 }),
   totalPlaces: places,
-  carryover: amount(),
-  initialBudget: amount().filter((a) => !dec(a)!.isZero()),
+  carryover: amount(4_000_000),
+  // The initial budget as 10%–1000% of the total spent, so the stated deviation stays within ±1000%.
+  initialPermille: fc.integer({ min: 100, max: 10_000 }),
+  initialPlaces: places,
   adjustedBudget: amount().filter((a) => !dec(a)!.isZero()),
   otherPermille: fc.integer({ min: 0, max: 1000 }),
   adjustmentCount: fc.integer({ min: 0, max: 3 }),
@@ -91,18 +94,20 @@ const consistentArb: fc.Arbitrary<ReportDocument> = fc.record({
   const p2 = Math.max(g.totalPlaces, decimalPlaces(g.carryover));
   const incomeTotal = dec(doc.expenditure.total)!.plus(dec(g.carryover)!);
   doc.carryover = g.carryover;
-  doc.income = { initialBudget: g.initialBudget, adjustedBudget: g.adjustedBudget, total: write(incomeTotal, p2), fiscal: write(incomeTotal, p2) };
+  const initial = dec(doc.expenditure.total)!.times(g.initialPermille).dividedBy(1000).toDecimalPlaces(g.initialPlaces, Decimal.ROUND_UP);
+  const initialBudget = write(initial.isZero() ? scaled(1, g.initialPlaces) : initial, g.initialPlaces);
+  doc.income = { initialBudget, adjustedBudget: g.adjustedBudget, total: write(incomeTotal, p2), fiscal: write(incomeTotal, p2) };
   const other = incomeTotal.times(g.otherPermille).dividedBy(1000).toDecimalPlaces(p2, Decimal.ROUND_DOWN);
   doc.targets.totalFunds = doc.income.total;
   doc.targets.other = write(other, p2);
   doc.targets.fiscal = write(incomeTotal.minus(other), p2);
   // Adjustments that explain final − initial exactly.
-  const change = dec(doc.expenditure.total)!.minus(dec(g.initialBudget)!);
-  const p3 = Math.max(g.totalPlaces, decimalPlaces(g.initialBudget));
+  const change = dec(doc.expenditure.total)!.minus(dec(initialBudget)!);
+  const p3 = Math.max(g.totalPlaces, decimalPlaces(initialBudget));
   const parts = Array.from({ length: g.adjustmentCount }, (_, i) => change.times(i + 1).dividedBy(10).toDecimalPlaces(p3, Decimal.ROUND_DOWN));
   if (parts.length) parts[parts.length - 1] = change.minus(parts.slice(0, -1).reduce((s, x) => s.plus(x), new Decimal(0)));
   doc.budgetManagement = {
-    statedDeviationPct: write(change.dividedBy(dec(g.initialBudget)!).times(100), 2),
+    statedDeviationPct: write(change.dividedBy(dec(initialBudget)!).times(100), 2),
     adjustments: parts.map((a, i) => ({ reason: `调整${i + 1}`, amount: write(a, p3) })),
   };
   doc.targets.indicators = g.indicators;
