@@ -7,11 +7,11 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { convertUpload } from "~/domain/import/file";
-import { parseReportText } from "~/domain/import/text";
+import { toCsv } from "~/domain/csv";
 import { formatAmount } from "~/domain/money";
 import type { Flag } from "~/domain/report";
 import { checkReport, RULES, summarizeFlags } from "~/domain/rules";
+import { closeConvertPool, readReportUntrusted } from "~/server/convertPool.server";
 
 const READABLE = new Set([".txt", ".docx", ".xlsx"]);
 const SEVERITY = { error: "错误", warning: "提示", info: "信息" } as const;
@@ -55,11 +55,13 @@ for (const file of files) {
     console.error(`${file}：无法读取文件`);
     continue;
   }
-  const converted = await convertUpload(file, data);
-  const parsed = converted.ok ? parseReportText(converted.text) : null;
-  if (!converted.ok || !parsed?.ok) {
+  // Read in a worker process with time and memory limits, as the server does: one hostile file
+  // is reported as unreadable, the rest of the batch goes on.
+  const read = await readReportUntrusted(file, data);
+  const parsed = read.ok ? read.result : null;
+  if (!read.ok || !parsed?.ok) {
     totals.unreadable++;
-    console.error(`${file}：${converted.ok ? parsed?.error : converted.error}`);
+    console.error(`${file}：${read.ok ? parsed?.error : read.error}`);
     continue;
   }
   const flags: Flag[] = checkReport(parsed.document);
@@ -81,10 +83,11 @@ for (const file of files) {
   for (const f of flags) console.log(`  [${SEVERITY[f.severity]}] ${titles.get(f.rule) ?? f.rule}（${f.rule}，${f.path}）：${f.message}`);
 }
 
+await closeConvertPool();
+
 if (values.csv) {
-  const escape = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
-  // A BOM so that Excel on Chinese Windows opens it as UTF-8.
-  writeFileSync(values.csv, "\ufeff" + csvRows.map((r) => r.map(escape).join(",")).join("\r\n") + "\r\n");
+  // File names, unit names and messages come from the reports: csvCell guards formulas.
+  writeFileSync(values.csv, toCsv(csvRows));
 }
 const summary = `共 ${totals.files} 个文件，无法读取 ${totals.unreadable} 个；错误 ${totals.error}，提示 ${totals.warning}，信息 ${totals.info}`;
 if (values.json) console.error(summary);

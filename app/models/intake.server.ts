@@ -8,12 +8,11 @@ import type { Kysely } from "kysely";
 import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
 import type { Database } from "#db/schema";
 import type { ExpandResult } from "~/domain/import/archive";
-import { parseReportText } from "~/domain/import/text";
 import { emptyReport, type ReportDocument } from "~/domain/report";
 import { scopeOf, type Viewer } from "~/domain/permissions";
 import { matchUnit } from "~/domain/unitMatch";
-import { convertUntrusted, expandZipUntrusted } from "~/server/convertPool.server";
-import { insertReport, lockCounty, refreshCrossReportFlags } from "./reports.server";
+import { expandZipUntrusted, readReportUntrusted } from "~/server/convertPool.server";
+import { insertReport, InvalidReportError, lockCounty, refreshCrossReportFlags } from "./reports.server";
 import type { Actor } from "./users.server";
 
 /** The counties whose received files a viewer handles: those they review or administer. */
@@ -46,7 +45,7 @@ async function countyUnits(db: Kysely<Database>, countyId: string) {
 async function keepFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, fields: { status: string; message: string; document?: ReportDocument | null; unitName?: string | null; reportId?: string | null }, actor: Actor) {
   const id = newId();
   await db.insertInto("received_files").values({
-    id, county_id: input.countyId, year: input.year, file_name: input.fileName.slice(0, 255), size: input.bytes.length, content: Buffer.from(input.bytes),
+    id, county_id: input.countyId, year: input.year, file_name: input.fileName.slice(0, 255), size: input.bytes.length, content: Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
     document: fields.document ? toJson(fields.document) : null, extracted_unit_name: fields.unitName?.slice(0, 200) ?? null, status: fields.status,
     message: fields.message.slice(0, 500), report_id: fields.reportId ?? null, created_by: actor.userId, created_at: now(),
   }).execute();
@@ -56,10 +55,10 @@ async function keepFile(db: Kysely<Database>, input: { countyId: string; year: n
 /** Reads, matches and stores one received file. `countyId` must already be checked against the viewer's scope. */
 export async function intakeFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, actor: Actor): Promise<IntakeOutcome> {
   const base = { fileName: input.fileName };
-  const converted = await convertUntrusted(input.fileName, input.bytes);
-  const parsed = converted.ok ? parseReportText(converted.text) : null;
-  if (!converted.ok || !parsed?.ok) {
-    const message = converted.ok ? parsed?.error ?? "未能识别报告内容" : converted.error;
+  const read = await readReportUntrusted(input.fileName, input.bytes);
+  const parsed = read.ok ? read.result : null;
+  if (!read.ok || !parsed?.ok) {
+    const message = read.ok ? parsed?.error ?? "未能识别报告内容" : read.error;
     const fileId = await keepFile(db, input, { status: "refused", message }, actor);
     return { ...base, fileId, status: "refused", message };
   }
@@ -93,12 +92,20 @@ async function finish(db: Kysely<Database>, input: { countyId: string; year: num
       const pending = await trx.selectFrom("received_files").select("id").where("id", "=", pendingFileId).where("status", "=", "pending").executeTakeFirst();
       if (!pending) return null;
     }
-    const reportId = await insertReport(trx, {
-      countyId: input.countyId, unit, year: input.year, document: { ...document, unit: { ...document.unit, name: unit.name }, year: input.year }, status: "submitted", source: "intake", sourceFileName: input.fileName,
-    }, actor);
+    let reportId: string | null = null;
+    let invalid: string | null = null;
+    try {
+      reportId = await insertReport(trx, {
+        countyId: input.countyId, unit, year: input.year, document: { ...document, unit: { ...document.unit, name: unit.name }, year: input.year }, status: "submitted", source: "intake", sourceFileName: input.fileName,
+      }, actor);
+    } catch (error) {
+      // A document outside the limits (a file left pending before they existed): refused, nothing written.
+      if (!(error instanceof InvalidReportError)) throw error;
+      invalid = `报告内容无效：${error.message}`;
+    }
     if (reportId) await refreshCrossReportFlags(trx, input.countyId, input.year);
     const status = reportId ? "imported" : "refused";
-    const message = reportId ? `已接收为${unit.name}的报告${note ? `（${note}）` : ""}` : `${unit.name}已有${input.year}年度报告，未重复导入`;
+    const message = reportId ? `已接收为${unit.name}的报告${note ? `（${note}）` : ""}` : invalid ?? `${unit.name}已有${input.year}年度报告，未重复导入`;
     let fileId = pendingFileId;
     if (fileId) await trx.updateTable("received_files").set({ status, message, report_id: reportId }).where("id", "=", fileId).execute();
     else fileId = await keepFile(trx, input, { status, message, document, unitName: document.unit.name, reportId }, actor);

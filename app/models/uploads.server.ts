@@ -1,9 +1,8 @@
 /** Reading an uploaded report (text pasted, or a .txt/.docx/.xlsx file) into a document preview. */
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { MAX_UPLOAD_BYTES } from "~/domain/import/file";
-import { looksLikeInterchangeJson, parseInterchangeJson } from "~/domain/import/json";
-import { parseReportText, type ImportResult } from "~/domain/import/text";
-import { convertUntrusted } from "~/server/convertPool.server";
+import type { ImportResult } from "~/domain/import/text";
+import { readReportUntrusted } from "~/server/convertPool.server";
 
 export type UploadForm = { ok: true; form: FormData } | { ok: false; error: string };
 
@@ -30,24 +29,20 @@ export interface ParsedUpload {
 export async function parseUpload(form: FormData): Promise<{ ok: true; upload: ParsedUpload } | { ok: false; field: "file" | "text"; error: string }> {
   const file = form.get("file");
   const pasted = form.get("text");
-  let text: string;
   let fileName: string | null = null;
+  let bytes: Uint8Array;
   if (file && typeof file !== "string" && file.size > 0) {
     fileName = file.name.slice(0, 255);
-    if (/\.json$/i.test(fileName)) {
-      const result = parseInterchangeJson(new TextDecoder().decode(await file.arrayBuffer()));
-      if (!result.ok) return { ok: false, field: "file", error: result.error ?? "无法读取" };
-      return { ok: true, upload: { fileName, result, lines: [] } };
-    }
-    const converted = await convertUntrusted(fileName, new Uint8Array(await file.arrayBuffer()));
-    if (!converted.ok) return { ok: false, field: "file", error: converted.error };
-    text = converted.text;
+    bytes = new Uint8Array(await file.arrayBuffer());
   } else if (typeof pasted === "string" && pasted.trim()) {
-    text = pasted;
+    // Pasted text is parsed in the worker too: a large pasted table holds a thread as long as a file.
+    bytes = new TextEncoder().encode(pasted);
   } else {
     return { ok: false, field: "text", error: "请粘贴报告文本或选择要导入的文件" };
   }
-  const result = looksLikeInterchangeJson(text) ? parseInterchangeJson(text) : parseReportText(text);
-  if (!result.ok) return { ok: false, field: fileName ? "file" : "text", error: result.error ?? "未能识别报告内容" };
-  return { ok: true, upload: { fileName, result, lines: text.split(/\r?\n/) } };
+  const field = fileName ? "file" : "text";
+  const read = await readReportUntrusted(fileName ?? "粘贴的文本.txt", bytes);
+  if (!read.ok) return { ok: false, field, error: read.error };
+  if (!read.result.ok) return { ok: false, field, error: read.result.error ?? "未能识别报告内容" };
+  return { ok: true, upload: { fileName, result: read.result, lines: read.text.split(/\r?\n/) } };
 }

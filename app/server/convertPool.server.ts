@@ -23,6 +23,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ExpandResult } from "~/domain/import/archive";
 import type { ConvertResult } from "~/domain/import/flat";
+import { refuseBeforeReading, type ReadResult } from "~/domain/import/read";
 import type { WorkerMessage, WorkerRequest } from "./convertWorker";
 
 export interface ConvertLimits {
@@ -85,7 +86,7 @@ export type ConvertPoolOptions = Partial<ConvertLimits> & {
 
 type Failure = { ok: false; error: string };
 type Answer = ConvertResult | ExpandResult;
-type Task = { kind: "convert"; fileName: string; bytes: Uint8Array } | { kind: "expandZip"; bytes: Uint8Array };
+type Task = { kind: "convert" | "read"; fileName: string; bytes: Uint8Array } | { kind: "expandZip"; bytes: Uint8Array };
 
 interface Job {
   id: number;
@@ -154,6 +155,13 @@ function isConvertResult(value: unknown): value is ConvertResult {
   return !!v && (v.ok === true ? typeof v.text === "string" : v.ok === false && typeof v.error === "string");
 }
 
+function isReadResult(value: unknown): value is ReadResult {
+  const v = value as { ok?: unknown; text?: unknown; result?: { ok?: unknown; document?: unknown } ; error?: unknown } | null;
+  if (!v) return false;
+  if (v.ok === false) return typeof v.error === "string";
+  return v.ok === true && typeof v.text === "string" && !!v.result && typeof v.result.ok === "boolean" && typeof v.result.document === "object";
+}
+
 function isExpandResult(value: unknown): value is ExpandResult {
   const v = value as { ok?: unknown; files?: unknown; error?: unknown } | null;
   if (!v) return false;
@@ -197,6 +205,13 @@ export class ConvertPool {
   /** convertUpload, in a worker. */
   convert(fileName: string, bytes: Uint8Array): Promise<ConvertResult> {
     return this.submit({ kind: "convert", fileName, bytes }, isConvertResult) as Promise<ConvertResult>;
+  }
+
+  /** readReport (convert, then parse), in a worker; refusals that need no parsing answered at once. */
+  read(fileName: string, bytes: Uint8Array): Promise<ReadResult> {
+    const early = refuseBeforeReading(fileName, bytes);
+    if (early) return Promise.resolve({ ok: false, error: early });
+    return this.submit({ kind: "read", fileName, bytes }, isReadResult) as Promise<ReadResult>;
   }
 
   /** expandReportZip, in a worker. */
@@ -402,6 +417,11 @@ export function convertPool(): ConvertPool {
 /** convertUpload (app/domain/import/file.ts) for untrusted bytes: same result, read in a worker. */
 export function convertUntrusted(fileName: string, bytes: Uint8Array): Promise<ConvertResult> {
   return convertPool().convert(fileName, bytes);
+}
+
+/** readReport (app/domain/import/read.ts) for untrusted bytes: converted and parsed in a worker. */
+export function readReportUntrusted(fileName: string, bytes: Uint8Array): Promise<ReadResult> {
+  return convertPool().read(fileName, bytes);
 }
 
 /** expandReportZip (app/domain/import/archive.ts) for an untrusted .zip, in a worker. */

@@ -7,26 +7,35 @@
  */
 import { expandReportZip, type ExpandResult } from "../domain/import/archive";
 import { convertUpload, type ConvertResult } from "../domain/import/file";
+import { readReport, type ReadResult } from "../domain/import/read";
 
 export type WorkerRequest =
   | { id: number; kind: "convert"; fileName: string; bytes: Uint8Array }
+  | { id: number; kind: "read"; fileName: string; bytes: Uint8Array }
   | { id: number; kind: "expandZip"; bytes: Uint8Array };
 
 export type WorkerMessage =
   | { type: "ready" }
-  | { type: "result"; id: number; result: ConvertResult | ExpandResult; heapUsed: number };
+  | { type: "result"; id: number; result: ConvertResult | ReadResult | ExpandResult; heapUsed: number };
 
 function isRequest(message: unknown): message is WorkerRequest {
   const m = message as Partial<WorkerRequest> | null;
   return (
     !!m && typeof m.id === "number" && m.bytes instanceof Uint8Array &&
-    (m.kind === "expandZip" || (m.kind === "convert" && typeof (m as { fileName?: unknown }).fileName === "string"))
+    (m.kind === "expandZip" || ((m.kind === "convert" || m.kind === "read") && typeof (m as { fileName?: unknown }).fileName === "string"))
   );
 }
 
-async function handle(request: WorkerRequest): Promise<ConvertResult | ExpandResult> {
+async function handle(request: WorkerRequest): Promise<ConvertResult | ReadResult | ExpandResult> {
   try {
-    return request.kind === "convert" ? await convertUpload(request.fileName, request.bytes) : expandReportZip(request.bytes);
+    switch (request.kind) {
+      case "convert":
+        return await convertUpload(request.fileName, request.bytes);
+      case "read":
+        return await readReport(request.fileName, request.bytes);
+      case "expandZip":
+        return expandReportZip(request.bytes);
+    }
   } catch {
     return { ok: false, error: "文件无法读取" }; // both promise never to throw; belt and braces
   }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { decode } from "turbo-stream";
-import { ensureBuild } from "../build";
+import { bundleServerEntry, ensureBuild, PRODUCTION_NODE_OPTIONS } from "../build";
 import { ROOT } from "./figures";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,13 +82,29 @@ export interface StartOptions {
 }
 
 const APP_SERVER = join(ROOT, "scripts", "lib", "reliability", "app-server.ts");
+let appServerBundle: string | undefined;
+
+/**
+ * app-server.ts bundled to plain JavaScript, once per test process (its own file, so parallel
+ * test files never overwrite each other's): the server then runs as `npm start` runs it, plain
+ * node with the production flags, so its memory is the production server's, not tsx's.
+ */
+function bundledAppServer(): string {
+  if (!appServerBundle) {
+    const outfile = join(ROOT, ".tmp", "reliability", `app-server-${process.pid}.js`);
+    bundleServerEntry(APP_SERVER, outfile);
+    appServerBundle = outfile;
+    process.once("exit", () => rmSync(outfile, { force: true }));
+  }
+  return appServerBundle;
+}
 
 /** Starts the production server on `databaseUrl` and waits for `READY`. */
 export async function startAppServer(options: StartOptions): Promise<AppServer> {
   let lastError = "";
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = options.port ?? (await freePort());
-    const child = spawn(process.execPath, ["--import", "tsx", APP_SERVER], {
+    const child = spawn(process.execPath, [...PRODUCTION_NODE_OPTIONS, bundledAppServer()], {
       cwd: ROOT,
       env: {
         ...process.env,

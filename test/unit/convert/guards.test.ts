@@ -31,43 +31,14 @@ import {
 import { xlsxToText } from "~/domain/import/xlsx";
 import { DTD_MESSAGE, inspectZip, readZipEntries, scanXml, type XmlTag } from "~/domain/import/zip";
 import { encodeGbk, fixtureBytes, handZip, REFERENCE, unicodePathExtra } from "./helpers";
-import { mergeBombXlsx, paragraphBombDocx } from "./hostile";
+import { mergeBombXlsx, noise as lcgNoise, paragraphBombDocx, replaceIn, rezip } from "./hostile";
+
+const noise = (length: number, alphabet?: string) => lcgNoise(length, alphabet, 0x9e3779b9);
 
 const docx = () => fixtureBytes(`${REFERENCE}.docx`);
 const xlsx = () => fixtureBytes(`${REFERENCE}-targets.xlsx`);
 
-/** Bytes that do not compress (a fixed LCG, so every run builds the same file). */
-function noise(length: number, alphabet?: string): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let state = 0x9e3779b9;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    bytes[i] = alphabet ? alphabet.charCodeAt((state >>> 24) % alphabet.length) : state >>> 24;
-  }
-  return bytes;
-}
-
-/**
- * A copy of an Office file with its parts changed. Repetitive XML compresses a thousandfold,
- * which the zip bomb check refuses by itself; a stored picture of noise keeps the ratio near
- * 20:1, so that the limit under test is the one that speaks.
- */
-function rezip(base: Uint8Array, change: (files: Record<string, Uint8Array>) => void): Uint8Array {
-  const files = unzipSync(base);
-  change(files);
-  const inflated = Object.values(files).reduce((n, f) => n + f.length, 0);
-  const zippable: Zippable = { ...files };
-  if (inflated > 1024 * 1024) zippable["docProps/thumbnail.jpeg"] = [noise(Math.ceil(inflated / 20)), { level: 0 }];
-  return zipSync(zippable, { level: 1 });
-}
-
 const repeat = (count: number, xml: string) => xml.repeat(count);
-/** Replaces the first `from` in a part (which must have one). */
-const replaceIn = (files: Record<string, Uint8Array>, part: string, from: string, to: string) => {
-  const text = strFromU8(files[part]);
-  if (!text.includes(from)) throw new Error(`${part} has no ${from}`);
-  files[part] = strToU8(text.replace(from, () => to));
-};
 /** Puts XML right after (or before) an anchor of a part. */
 const intoBody = (files: Record<string, Uint8Array>, xml: string, part = "word/document.xml", anchor = "<w:body>", where: "after" | "before" = "after") =>
   replaceIn(files, part, anchor, where === "after" ? anchor + xml : xml + anchor);
