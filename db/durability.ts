@@ -31,6 +31,8 @@ export interface MysqlDurabilitySettings {
   /** @@innodb_doublewrite: ON/1 (or MySQL's DETECT_AND_RECOVER) protects pages torn by a power cut. */
   doublewrite: string;
   defaultStorageEngine: string;
+  /** @@max_allowed_packet in bytes: a received file larger than it (less the statement) cannot be stored. */
+  maxAllowedPacket?: number;
   /** The database's default character set and collation: what tables created by migrations get. */
   databaseCharset: string;
   databaseCollation: string;
@@ -39,6 +41,9 @@ export interface MysqlDurabilitySettings {
   /** Text columns whose character set is not utf8mb4. */
   badColumns: Array<{ table: string; column: string; charset: string }>;
 }
+
+/** What storing a 20 MB received file needs, with room for the statement around it. */
+export const MIN_ALLOWED_PACKET = 64 * 1024 * 1024;
 
 export type DurabilitySettings = SqliteDurabilitySettings | MysqlDurabilitySettings;
 
@@ -72,7 +77,7 @@ export async function readDurabilitySettings(db: AnyDb): Promise<DurabilitySetti
   }
   const vars = await one<Record<string, unknown>>(db, sql`SELECT VERSION() AS version, DATABASE() AS db,
     @@innodb_flush_log_at_trx_commit AS flush, @@log_bin AS log_bin, @@sync_binlog AS sync_binlog,
-    @@innodb_doublewrite AS doublewrite, @@default_storage_engine AS engine`);
+    @@innodb_doublewrite AS doublewrite, @@default_storage_engine AS engine, @@max_allowed_packet AS packet`);
   const schema = await one<Record<string, unknown> | undefined>(db, sql`SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation
     FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()`);
   const { rows: tables } = await sql<Record<string, unknown>>`SELECT TABLE_NAME AS name, ENGINE AS engine, TABLE_COLLATION AS collation
@@ -91,6 +96,7 @@ export async function readDurabilitySettings(db: AnyDb): Promise<DurabilitySetti
     syncBinlog: Number(vars.sync_binlog),
     doublewrite: String(vars.doublewrite ?? ""),
     defaultStorageEngine: String(vars.engine ?? ""),
+    maxAllowedPacket: Number(vars.packet),
     databaseCharset: String(schema?.charset ?? ""),
     databaseCollation: String(schema?.collation ?? ""),
     badTables: tables.map((r) => ({ name: String(r.name), engine: String(r.engine ?? ""), collation: String(r.collation ?? "") })),
@@ -152,6 +158,14 @@ export function durabilityProblems(s: DurabilitySettings): DurabilityProblem[] {
       zh: "默认存储引擎不是 InnoDB：迁移建的表没有事务与崩溃恢复。",
       en: "The default storage engine is not InnoDB: tables created by the migrations would have no transactions or crash recovery.",
       fix: `SET GLOBAL default_storage_engine = InnoDB; ${MY_CNF}`,
+    });
+  }
+  if (s.maxAllowedPacket != null && s.maxAllowedPacket < MIN_ALLOWED_PACKET) {
+    problems.push({
+      setting: "max_allowed_packet", found: String(s.maxAllowedPacket), expected: `≥ ${MIN_ALLOWED_PACKET}（64 MB）`, severity: "refuse",
+      zh: `单条语句上限小于 64 MB：批量接收时上传的文件（最大 20 MB）无法保存，接收会失败。`,
+      en: "The statement size limit is under 64 MB: a received file (up to 20 MB) could not be stored, and its intake would fail.",
+      fix: `SET GLOBAL max_allowed_packet = ${MIN_ALLOWED_PACKET}; ${MY_CNF}`,
     });
   }
   const db = s.database ? `\`${s.database}\`` : "<库名>";

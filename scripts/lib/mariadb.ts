@@ -223,6 +223,7 @@ export async function startPrivateMariaDb(opts: StartOptions = {}): Promise<Priv
           "--character-set-server=utf8mb4",
           "--collation-server=utf8mb4_unicode_ci",
           "--innodb-buffer-pool-size=64M",
+          "--max-allowed-packet=64M",
           "--skip-name-resolve",
           // MariaDB 10.11's default, spelled out so a my.cnf elsewhere cannot change it.
           "--sql-mode=STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION",

@@ -4,7 +4,7 @@ import { DurabilityError, durabilityProblems, type MysqlDurabilitySettings, type
 const sqliteOk: SqliteDurabilitySettings = { dialect: "sqlite", journalMode: "wal", synchronous: 2 };
 const mysqlOk: MysqlDurabilitySettings = {
   dialect: "mysql", version: "10.11.6-MariaDB", database: "jx",
-  flushLogAtTrxCommit: 1, logBin: false, syncBinlog: 0, doublewrite: "1", defaultStorageEngine: "InnoDB",
+  flushLogAtTrxCommit: 1, logBin: false, syncBinlog: 0, doublewrite: "1", defaultStorageEngine: "InnoDB", maxAllowedPacket: 64 * 1024 * 1024,
   databaseCharset: "utf8mb4", databaseCollation: "utf8mb4_unicode_ci", badTables: [], badColumns: [],
 };
 
@@ -45,6 +45,8 @@ describe("durabilityProblems", () => {
       { badTables: [{ name: "units", engine: "InnoDB", collation: "latin1_swedish_ci" }], badColumns: [{ table: "units", column: "name", charset: "latin1" }] },
       ["refuse 表 / table `units`"],
     ],
+    ["max_allowed_packet 16 MB (MariaDB's default): a 20 MB received file cannot be stored", { maxAllowedPacket: 16 * 1024 * 1024 }, ["refuse max_allowed_packet"]],
+    ["max_allowed_packet 1 GB", { maxAllowedPacket: 1024 * 1024 * 1024 }, []],
     ["a latin1 column in a utf8mb4 table", { badColumns: [{ table: "users", column: "username", charset: "latin1" }] }, ["refuse 列 / column `users`.`username`"]],
   ])("MySQL %s", (_name, change, expected) => {
     expect(decide({ ...mysqlOk, ...change })).toEqual(expected);

@@ -54,7 +54,7 @@ export async function startDurableMariaDb(log: (line: string) => void = () => {}
       [
         "--no-defaults", `--datadir=${dataDir}`, `--socket=${join(dir, "mysqld.sock")}`, `--port=${port}`, "--bind-address=127.0.0.1",
         ...userArgs, `--pid-file=${join(dir, "mysqld.pid")}`, `--log-error=${errLog}`,
-        "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--innodb-buffer-pool-size=64M", "--skip-name-resolve",
+        "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", "--innodb-buffer-pool-size=64M", "--max-allowed-packet=64M", "--skip-name-resolve",
         "--sql-mode=STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION",
         // Durable, as in production: every acknowledged commit is on disk.
         "--innodb-flush-log-at-trx-commit=1", "--innodb-doublewrite=1", "--skip-log-bin", "--max-connections=200",
