@@ -5,6 +5,7 @@ import type { CampaignsTable, Database } from "#db/schema";
 import { DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleSettings } from "~/domain/rules";
 import { appendAudit } from "./audit.server";
 import type { Actor } from "./users.server";
+import { checkMetrics } from "./metricsCheck.server";
 
 export interface CampaignRow {
   id: string;
@@ -91,6 +92,11 @@ export async function updateCampaign(
     .where("county_id", "=", input.countyId)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return false;
+  // Thresholds decide flags, metrics and the triage score, and the deadline decides lateness:
+  // the county-year's read model is recomputed in the same transaction, by the same path as
+  // metrics:rebuild, so it never disagrees with its settings.
+  const campaign = await trx.selectFrom("campaigns").select("year").where("id", "=", input.id).executeTakeFirstOrThrow();
+  await checkMetrics(trx, { rebuild: true, only: { countyId: input.countyId, year: Number(campaign.year) } });
   await appendAudit(trx, {
     actorUserId: actor.userId, actorName: actor.name, action: "campaign.update", entityType: "campaign", entityId: input.id,
     countyId: input.countyId, detail: { deadline: input.deadline, settings: input.settings }, address: actor.address ?? null,

@@ -50,7 +50,14 @@ function same(a: unknown, b: unknown): boolean {
   return String(a) === String(b);
 }
 
-export async function checkMetrics(db: Kysely<Database>, options: { rebuild?: boolean; onProgress?: (done: number) => void } = {}) {
+/**
+ * `only`: one county-year (a change of its settings); `db` may then be the caller's
+ * transaction, and the rebuilt rows are written in it.
+ */
+export async function checkMetrics(
+  db: Kysely<Database>,
+  options: { rebuild?: boolean; onProgress?: (done: number) => void; only?: { countyId: string; year: number } } = {},
+) {
   const cache: ContextCache = new Map();
   const mismatches: Mismatch[] = [];
   let after = "";
@@ -61,6 +68,7 @@ export async function checkMetrics(db: Kysely<Database>, options: { rebuild?: bo
       .innerJoin("units", "units.id", "reports.unit_id")
       .select(["reports.id", "reports.county_id", "reports.unit_id", "reports.year", "reports.status", "reports.draft", "reports.explanations", "units.name", "units.kind"])
       .where("reports.id", ">", after)
+      .$if(!!options.only, (q) => q.where("reports.county_id", "=", options.only!.countyId).where("reports.year", "=", options.only!.year))
       .orderBy("reports.id")
       .limit(500)
       .execute();
@@ -97,7 +105,8 @@ export async function checkMetrics(db: Kysely<Database>, options: { rebuild?: bo
       if (storedClasses !== expectedClasses) problems.push(["report_class_amounts", storedClasses, expectedClasses]);
       for (const [field, s, e] of problems) mismatches.push({ reportId: report.id, unitName: report.name, year: Number(report.year), field, stored: s, expected: e });
       if (problems.length && options.rebuild) {
-        await db.transaction().execute((trx) => writeDerived(trx, target, state, explanations, ctx.settings));
+        if (db.isTransaction) await writeDerived(db, target, state, explanations, ctx.settings);
+        else await db.transaction().execute((trx) => writeDerived(trx, target, state, explanations, ctx.settings));
       }
     }
     checked += reports.length;
