@@ -6,6 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
+import { appendBlobChunks, blobInsertValue } from "#db/dialect";
 import type { Database } from "#db/schema";
 import type { ExpandResult } from "~/domain/import/archive";
 import { emptyReport, type ReportDocument } from "~/domain/report";
@@ -42,13 +43,19 @@ async function countyUnits(db: Kysely<Database>, countyId: string) {
   return db.selectFrom("units").select(["id", "name", "kind"]).where("county_id", "=", countyId).orderBy("code").execute();
 }
 
+/** Stores a received file with its outcome; its bytes in chunks on MySQL, in the same transaction. */
 async function keepFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, fields: { status: string; message: string; document?: ReportDocument | null; unitName?: string | null; reportId?: string | null }, actor: Actor) {
   const id = newId();
-  await db.insertInto("received_files").values({
-    id, county_id: input.countyId, year: input.year, file_name: input.fileName.slice(0, 255), size: input.bytes.length, content: Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength),
-    document: fields.document ? toJson(fields.document) : null, extracted_unit_name: fields.unitName?.slice(0, 200) ?? null, status: fields.status,
-    message: fields.message.slice(0, 500), report_id: fields.reportId ?? null, created_by: actor.userId, created_at: now(),
-  }).execute();
+  const write = async (trx: Kysely<Database>) => {
+    await trx.insertInto("received_files").values({
+      id, county_id: input.countyId, year: input.year, file_name: input.fileName.slice(0, 255), size: input.bytes.length, content: blobInsertValue(trx, input.bytes),
+      document: fields.document ? toJson(fields.document) : null, extracted_unit_name: fields.unitName?.slice(0, 200) ?? null, status: fields.status,
+      message: fields.message.slice(0, 500), report_id: fields.reportId ?? null, created_by: actor.userId, created_at: now(),
+    }).execute();
+    await appendBlobChunks(trx, "received_files", "content", id, input.bytes);
+  };
+  if (db.isTransaction) await write(db);
+  else await db.transaction().execute(write);
   return id;
 }
 

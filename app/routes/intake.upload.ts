@@ -25,6 +25,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!files.ok) return json({ outcomes: [], error: `${file.name}：${files.error}` }, 400);
   const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
   const outcomes: IntakeOutcome[] = [];
-  for (const f of files.files) outcomes.push(await intakeFile(db(), { countyId, year, fileName: f.name, bytes: f.bytes }, actor));
+  for (const f of files.files) {
+    try {
+      outcomes.push(await intakeFile(db(), { countyId, year, fileName: f.name, bytes: f.bytes }, actor));
+    } catch (error) {
+      // One file the database cannot take (e.g. larger than MySQL's max_allowed_packet, which
+      // start-up refuses unless ALLOW_NON_DURABLE) must not lose the other files' outcomes.
+      console.error(`intake: ${f.name}:`, error instanceof Error ? error.message.slice(0, 300) : error);
+      outcomes.push({ fileId: "", fileName: f.name, status: "refused", message: "文件未能保存到数据库，请联系系统管理员检查数据库设置（max_allowed_packet）" });
+    }
+  }
   return json({ outcomes, error: null });
 }
