@@ -28,7 +28,10 @@ export async function loadReportView(db: Kysely<Database>, viewer: Viewer, repor
   const previous = revisions.length >= 2 ? revisions[revisions.length - 2] : null;
   // Staff work on the draft; the bureau always sees what was submitted.
   const showDraft = perspective === "staff" || !latest;
-  const flags = showDraft ? await currentFlags(db, report.id) : latest.flags.map((f) => ({ ...f, explanation: latest.explanations[`${f.rule}@${f.path}`] ?? null }));
+  const allFlags = showDraft ? await currentFlags(db, report.id) : latest.flags.map((f) => ({ ...f, explanation: latest.explanations[`${f.rule}@${f.path}`] ?? null }));
+  // Info flags are for reviewers (docs/domain.md), and the cross-report ones quote county
+  // figures: staff get their rules' verdicts, never their peers' numbers.
+  const flags = perspective === "staff" ? allFlags.filter((f) => f.severity !== "info") : allFlags;
   const transitions: Transition[] =
     perspective === "staff" ? allowedTransitions(report.status, "staff") : perspective === "reviewer" ? allowedTransitions(report.status, "reviewer") : [];
   const returnComment = [...comments].reverse().find((c) => c.kind === "return");
@@ -38,7 +41,8 @@ export async function loadReportView(db: Kysely<Database>, viewer: Viewer, repor
     document: showDraft ? report.draft : latest.document,
     explanations: showDraft ? report.explanations : latest.explanations,
     flags,
-    ruleContext: { settings: ctx.settings, previousSelfScore: ctx.previousSelfScore ?? null, county: ctx.county ?? null },
+    // The county sample feeds only COUNTY_OUTLIER, an info flag staff are not shown.
+    ruleContext: { settings: ctx.settings, previousSelfScore: ctx.previousSelfScore ?? null, county: perspective === "staff" ? null : ctx.county ?? null },
     comments,
     revisions: revisions.map((r) => ({ number: r.number, submittedAt: r.submittedAt, submittedByName: r.submittedByName, sourceFileName: r.sourceFileName })),
     changes: latest && previous
