@@ -103,3 +103,16 @@ export function can(viewer: Viewer, action: Action, resource: Resource): boolean
       return admin;
   }
 }
+
+declare const inScopeBrand: unique symbol;
+/**
+ * A record that was loaded through the viewer's scope (the SQL predicate derived from the
+ * rules above). Model writes take this type, so a write cannot be handed a record the
+ * viewer never had the right to load.
+ */
+export type InScope<T> = T & { readonly [inScopeBrand]: true };
+
+/** Only scoped loaders call this: the record came out of a query filtered by the viewer's scope. */
+export function markInScope<T>(record: T): InScope<T> {
+  return record as InScope<T>;
+}

@@ -7,20 +7,12 @@ import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { isMysql } from "#db/dialect";
 import { newId, now, toNumber } from "#db/codecs";
+import { insertMany, type InsertStats } from "#db/insertMany";
 import type { AuditEntry, Database } from "#db/schema";
+import type { AuditRecord } from "~/domain/reportPlan";
 
-export interface AuditEvent {
-  actorUserId: string | null;
-  actorName: string | null;
-  action: string;
-  entityType?: string | null;
-  entityId?: string | null;
-  countyId?: string | null;
-  fromState?: string | null;
-  toState?: string | null;
-  detail?: Record<string, unknown> | null;
-  address?: string | null;
-}
+/** Any audit event; one of a report's change carries the same fields (reportPlan.ts). */
+export type AuditEvent = Omit<AuditRecord, "at" | "id">;
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -38,29 +30,48 @@ export function auditHash(row: ChainedFields): string {
 
 /** Appends one event. Must run inside a transaction (the caller's). */
 export async function appendAudit(trx: Transaction<Database>, event: AuditEvent): Promise<void> {
+  await appendAuditEvents(trx, [event]);
+}
+
+/** An event with, optionally, its own time and id (a history written after the fact: the data generator). */
+export type TimedAuditEvent = AuditRecord;
+
+/**
+ * Appends events to the chain in the given order, inside the caller's transaction: locks the
+ * head, hashes each row over its predecessor, inserts them many per statement, moves the head.
+ * The one place the chain grows.
+ */
+export async function appendAuditEvents(trx: Transaction<Database>, events: TimedAuditEvent[], stats?: InsertStats): Promise<void> {
+  if (!events.length) return;
   const lock = trx.selectFrom("audit_head").select(["last_seq", "last_hash"]).where("id", "=", 1);
   // SQLite transactions already hold the single write lock once they write; take it now.
   if (!isMysql(trx)) await trx.updateTable("audit_head").set({ id: 1 }).where("id", "=", 1).execute();
   const head = await (isMysql(trx) ? lock.forUpdate() : lock).executeTakeFirstOrThrow();
-  const row: ChainedFields = {
-    seq: toNumber(head.last_seq) + 1,
-    id: newId(),
-    at: now(),
-    actor_user_id: event.actorUserId,
-    actor_name: event.actorName,
-    action: event.action,
-    entity_type: event.entityType ?? null,
-    entity_id: event.entityId ?? null,
-    county_id: event.countyId ?? null,
-    from_state: event.fromState ?? null,
-    to_state: event.toState ?? null,
-    detail: event.detail ? JSON.stringify(event.detail) : null,
-    address: event.address ?? null,
-    prev_hash: head.last_hash,
-  };
-  const hash = auditHash(row);
-  await trx.insertInto("audit_log").values({ ...row, hash }).execute();
-  await trx.updateTable("audit_head").set({ last_seq: row.seq, last_hash: hash }).where("id", "=", 1).execute();
+  let seq = toNumber(head.last_seq);
+  let prev = head.last_hash;
+  const t = now();
+  const rows = events.map((event) => {
+    const row: ChainedFields = {
+      seq: ++seq,
+      id: event.id ?? newId(),
+      at: event.at ?? t,
+      actor_user_id: event.actorUserId,
+      actor_name: event.actorName,
+      action: event.action,
+      entity_type: event.entityType ?? null,
+      entity_id: event.entityId ?? null,
+      county_id: event.countyId ?? null,
+      from_state: event.fromState ?? null,
+      to_state: event.toState ?? null,
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+      address: event.address ?? null,
+      prev_hash: prev,
+    };
+    prev = auditHash(row);
+    return { ...row, hash: prev };
+  });
+  await insertMany(trx, "audit_log", rows, stats);
+  await trx.updateTable("audit_head").set({ last_seq: seq, last_hash: prev }).where("id", "=", 1).execute();
 }
 
 /** Convenience for events that are their own transaction (logins, denials). */

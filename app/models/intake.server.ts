@@ -13,7 +13,7 @@ import { emptyReport, type ReportDocument } from "~/domain/report";
 import { scopeOf, type Viewer } from "~/domain/permissions";
 import { matchUnit } from "~/domain/unitMatch";
 import { expandZipUntrusted, readReportUntrusted } from "~/server/convertPool.server";
-import { insertReport, InvalidReportError, lockCounty, refreshCrossReportFlags } from "./reports.server";
+import { insertReport, InvalidReportError, lockCounty } from "./reportWrites.server";
 import type { Actor } from "./users.server";
 
 /** The counties whose received files a viewer handles: those they review or administer. */
@@ -110,7 +110,6 @@ async function finish(db: Kysely<Database>, input: { countyId: string; year: num
       if (!(error instanceof InvalidReportError)) throw error;
       invalid = `报告内容无效：${error.message}`;
     }
-    if (reportId) await refreshCrossReportFlags(trx, input.countyId, input.year);
     const status = reportId ? "imported" : "refused";
     const message = reportId ? `已接收为${unit.name}的报告${note ? `（${note}）` : ""}` : invalid ?? `${unit.name}已有${input.year}年度报告，未重复导入`;
     let fileId = pendingFileId;

@@ -10,7 +10,8 @@ import { hasRole, scopeOf, type Viewer } from "~/domain/permissions";
 import { allowedTransitions, isEditable, type Transition } from "~/domain/workflow";
 import { listComments } from "./comments.server";
 import { notFound } from "~/auth/guard.server";
-import { currentFlags, findVisibleReport, listRevisions, loadRuleContext, type ReportRecord } from "./reports.server";
+import { currentFlags, findVisibleReport, listRevisions, type ReportRecord } from "./reports.server";
+import { loadRuleContext } from "./reportContext.server";
 
 export type Perspective = "staff" | "reviewer" | "reader";
 

@@ -11,7 +11,7 @@ import type { Transition } from "~/domain/workflow";
 import { STATUS_LABELS } from "~/domain/workflow";
 import { addComment, resolveComment } from "~/models/comments.server";
 import { loadReportView, perspectiveOf, requireVisibleReport } from "~/models/reportView.server";
-import { applyTransition, saveDraft } from "~/models/reports.server";
+import { applyTransition, saveDraft } from "~/models/reportWrites.server";
 import { db } from "~/services.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.report.unitName} ${data.report.year}年度绩效自评报告` : "报告" }];

@@ -10,7 +10,8 @@ import { scopeOf } from "~/domain/permissions";
 import { validateReport } from "~/domain/report";
 import { checkReport, RULES } from "~/domain/rules";
 import { isEditable } from "~/domain/workflow";
-import { findVisibleReport, saveDraft } from "~/models/reports.server";
+import { findVisibleReport } from "~/models/reports.server";
+import { saveDraft } from "~/models/reportWrites.server";
 import { parseUpload, readUploadForm } from "~/models/uploads.server";
 import { db } from "~/services.server";
 

@@ -11,7 +11,8 @@ import { STATUS_LABELS } from "~/domain/workflow";
 import { campaignYears, ruleSettingsByCounty } from "~/models/campaigns.server";
 import { queueProgress } from "~/models/dashboard.server";
 import { decodeCursor, latestReportedYear, queuePage, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
-import { applyTransition, findVisibleReport } from "~/models/reports.server";
+import { findVisibleReport } from "~/models/reports.server";
+import { applyTransition } from "~/models/reportWrites.server";
 import { db } from "~/services.server";
 
 const filterSchema = z.object({

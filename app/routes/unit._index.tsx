@@ -8,7 +8,8 @@ import { scopeOf } from "~/domain/permissions";
 import { STATUS_LABELS } from "~/domain/workflow";
 import { campaignOpen, listCampaigns } from "~/models/campaigns.server";
 import { listOpenCommentCounts } from "~/models/comments.server";
-import { ensureStaffReport, listStaffReports } from "~/models/reports.server";
+import { listStaffReports } from "~/models/reports.server";
+import { ensureStaffReport } from "~/models/reportWrites.server";
 import { listStaffUnits } from "~/models/units.server";
 import { db } from "~/services.server";
 

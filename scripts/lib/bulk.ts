@@ -2,27 +2,26 @@
  * The bulk path of the data generator: many rows per statement and hundreds of reports per
  * transaction, leaving the database exactly as the model functions would.
  *
- * - Derived rows (report_flags, report_metrics, report_class_amounts) come from the app's own
- *   pure functions — checkReport, computeMetrics, metricsRow, crossContext — with the
- *   cross-report context (the county's counted reports of the year, last year's scores)
- *   computed in memory per county-year from the same values the database would hand
- *   countyPeers / previousScores. A batch therefore carries whole county-years, and years in
- *   order; `npm run metrics:verify` checks the result against a recompute.
- * - Audit rows are appended in event-time order within a batch, under the chain-head lock
- *   held for the transaction (SQLite: the write lock; MySQL: SELECT … FOR UPDATE on
- *   audit_head), each hashed with auditHash over its predecessor's hash: the same chain
- *   appendAudit builds row by row. `npm run audit:verify` walks it.
+ * - Each planned report is planned by the app's write path (planNewReport in
+ *   app/domain/reportPlan.ts) and turned into rows by its serialiser (planRows): the batch
+ *   only concatenates plans. The county-year context (the counted reports' figures, last
+ *   year's scores) is built in memory from the same values the database would hand
+ *   loadCountyYearContext, so a batch carries whole county-years, and years in order;
+ *   `npm run metrics:verify` checks the result against a recompute.
+ * - Audit rows go through appendAuditEvents, the one chain writer, in event-time order
+ *   within a batch. `npm run audit:verify` walks the chain.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import { toJson, toNumber } from "#db/codecs";
-import { isMysql } from "#db/dialect";
+import { insertMany, type InsertStats } from "#db/insertMany";
 import type { Database, ReportStatus } from "#db/schema";
-import { computeMetrics, explanationKey } from "~/domain/metrics";
-import { dec } from "~/domain/money";
-import { validateReport, type Flag, type ReportDocument } from "~/domain/report";
-import { checkReport, executionRateOf, type RuleSettings } from "~/domain/rules";
-import { auditHash, type AuditEvent } from "~/models/audit.server";
-import { crossContext, InvalidReportError, metricsRow, previousScores } from "~/models/reports.server";
+import { explanationKey } from "~/domain/metrics";
+import type { Flag } from "~/domain/report";
+import { isCounted, peerOf, planNewReport, type CountyYearContext, type ReportSubject } from "~/domain/reportPlan";
+import type { RuleSettings } from "~/domain/rules";
+import { appendAuditEvents, type TimedAuditEvent } from "~/models/audit.server";
+import { previousScores } from "~/models/reportContext.server";
+import { InvalidReportError, planRows } from "~/models/reportWrites.server";
 import { touchCountyData } from "~/models/units.server";
 import { seededRandom } from "./synthetic";
 import {
@@ -30,87 +29,18 @@ import {
 } from "./bench/dataset";
 import { explanationText } from "./bench/names";
 
-type Executor = Kysely<Database> | Transaction<Database>;
 type TableName = keyof Database;
-
-// ——— multi-row inserts ———————————————————————————————————————————————————————————
-
-/** Parameters per statement: under SQLite's 32,766 and MySQL's 65,535 placeholders. */
-const MAX_PARAMS = 16_000;
-/** Bytes per statement: well under MySQL's max_allowed_packet (16 MB on MariaDB 10.11). */
-const MAX_BYTES = 4 * 1024 * 1024;
-
-export interface InsertStats {
-  rows: number;
-  statements: number;
-}
-
-export async function insertRows<T extends TableName>(trx: Executor, table: T, rows: Array<Record<string, unknown>>, stats?: InsertStats): Promise<void> {
-  if (!rows.length) return;
-  const columns = Object.keys(rows[0]).length;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns));
-  let start = 0;
-  while (start < rows.length) {
-    let end = start, bytes = 0;
-    while (end < rows.length && end - start < perStatement) {
-      for (const v of Object.values(rows[end])) bytes += typeof v === "string" ? v.length * 3 : 8;
-      if (bytes > MAX_BYTES && end > start) break;
-      end++;
-    }
-    await trx.insertInto(table).values(rows.slice(start, end) as any).execute();
-    if (stats) {
-      stats.rows += end - start;
-      stats.statements++;
-    }
-    start = end;
-  }
-}
-
-// ——— the audit chain ——————————————————————————————————————————————————————————————
+export type { InsertStats };
 
 /** An audit event with its own time and, optionally, a deterministic id. */
-export interface AuditInput extends AuditEvent {
+export interface AuditInput extends TimedAuditEvent {
   at: number;
-  /** Deterministic id (else one is drawn from the batch's stream). */
-  id?: string;
 }
 
-/**
- * Appends events to the chain in the given order, inside the caller's transaction: locks the
- * head, hashes each row over its predecessor, inserts them many per statement, moves the head.
- */
-export async function appendAuditRows(trx: Transaction<Database>, events: AuditInput[], idParts: readonly number[], stats?: InsertStats): Promise<void> {
-  if (!events.length) return;
-  // As appendAudit: SQLite takes the write lock with a write; MySQL locks the head row.
-  if (!isMysql(trx)) await trx.updateTable("audit_head").set({ id: 1 }).where("id", "=", 1).execute();
-  let query = trx.selectFrom("audit_head").select(["last_seq", "last_hash"]).where("id", "=", 1);
-  if (isMysql(trx)) query = query.forUpdate();
-  const head = await query.executeTakeFirstOrThrow();
-  let seq = toNumber(head.last_seq);
-  let prev = head.last_hash;
+/** Events onto the one chain (appendAuditEvents), with ids drawn from the batch's deterministic stream. */
+async function appendAuditRows(trx: Transaction<Database>, events: AuditInput[], idParts: readonly number[], stats?: InsertStats): Promise<void> {
   const ids = new IdMaker(idParts);
-  const rows = events.map((e) => {
-    const row = {
-      seq: ++seq,
-      id: e.id ?? ids.at(e.at),
-      at: e.at,
-      actor_user_id: e.actorUserId,
-      actor_name: e.actorName,
-      action: e.action,
-      entity_type: e.entityType ?? null,
-      entity_id: e.entityId ?? null,
-      county_id: e.countyId ?? null,
-      from_state: e.fromState ?? null,
-      to_state: e.toState ?? null,
-      detail: e.detail ? JSON.stringify(e.detail) : null,
-      address: e.address ?? null,
-      prev_hash: prev,
-    };
-    prev = auditHash(row);
-    return { ...row, hash: prev };
-  });
-  await insertRows(trx, "audit_log", rows, stats);
-  await trx.updateTable("audit_head").set({ last_seq: seq, last_hash: prev }).where("id", "=", 1).execute();
+  await appendAuditEvents(trx, events.map((e) => ({ ...e, id: e.id ?? ids.at(e.at) })), stats);
 }
 
 // ——— tenancy, accounts, campaigns ——————————————————————————————————————————————————
@@ -143,12 +73,12 @@ export async function writeTenancy(db: Kysely<Database>, plan: ProvincePlan, pas
     const chunk = plan.counties.slice(start, start + countiesPerTx);
     await db.transaction().execute(async (trx) => {
       const audit: AuditInput[] = [];
-      await insertRows(trx, "counties", chunk.map((c) => ({ id: c.id, code: c.code, name: c.name, is_demo: 0, created_at: c.createdAt })), stats);
+      await insertMany(trx, "counties", chunk.map((c) => ({ id: c.id, code: c.code, name: c.name, is_demo: 0, created_at: c.createdAt })), stats);
       for (const c of chunk) {
         audit.push({ ...SYSTEM, at: c.createdAt, action: "county.create", entityType: "county", entityId: c.id, countyId: c.id, detail: { code: c.code, name: c.name } });
       }
       const units = chunk.flatMap((c) => c.units);
-      await insertRows(trx, "units", units.map((u) => ({ id: u.id, county_id: u.countyId, parent_id: u.parentId, code: u.code, name: u.name, kind: u.kind, is_demo: 0, created_at: u.createdAt })), stats);
+      await insertMany(trx, "units", units.map((u) => ({ id: u.id, county_id: u.countyId, parent_id: u.parentId, code: u.code, name: u.name, kind: u.kind, is_demo: 0, created_at: u.createdAt })), stats);
       for (const u of units) {
         audit.push({
           ...SYSTEM, at: u.createdAt, action: "unit.create", entityType: "unit", entityId: u.id, countyId: u.countyId,
@@ -158,8 +88,8 @@ export async function writeTenancy(db: Kysely<Database>, plan: ProvincePlan, pas
       const users = chunk.flatMap((c) => [c.admin, c.reviewer, c.leader, ...c.units.map((u) => u.staff)]);
       if (start + countiesPerTx >= plan.counties.length) users.push(plan.cityLeader, plan.cityReviewer);
       const { userRowsOut, memberships, audit: userAudit } = userRows(users, passwordHash, [seed, 5, start]);
-      await insertRows(trx, "users", userRowsOut, stats);
-      await insertRows(trx, "memberships", memberships, stats);
+      await insertMany(trx, "users", userRowsOut, stats);
+      await insertMany(trx, "memberships", memberships, stats);
       audit.push(...userAudit);
       audit.sort((a, b) => a.at - b.at);
       await appendAuditRows(trx, audit, [seed, 6, start], stats);
@@ -172,7 +102,7 @@ export async function writeTenancy(db: Kysely<Database>, plan: ProvincePlan, pas
 export async function writeCampaigns(db: Kysely<Database>, campaigns: CampaignPlan[], idParts: number[]): Promise<InsertStats> {
   const stats: InsertStats = { rows: 0, statements: 0 };
   await db.transaction().execute(async (trx) => {
-    await insertRows(trx, "campaigns", campaigns.map((c) => ({
+    await insertMany(trx, "campaigns", campaigns.map((c) => ({
       id: c.id, county_id: c.countyId, year: c.year, deadline: c.deadline, settings: toJson(c.settings), created_at: c.createdAt,
     })), stats);
     // As insertCampaign.
@@ -195,8 +125,6 @@ export interface ReportBatchContext {
    */
   previousScores(countyId: string, year: number): Map<string, string> | undefined;
 }
-
-const counted = (s: ReportStatus) => s === "submitted" || s === "approved";
 
 function explanationsFor(policy: ExplainPolicy, flags: Flag[], reportSeed: number): Record<string, string> {
   const out: Record<string, string> = {};
@@ -222,10 +150,10 @@ export interface PreparedBatch {
 }
 
 /**
- * Derives and serialises whole county-years of planned reports: reports, revisions,
- * comments, flags, class amounts, metrics, and the audit rows of their histories (plus
- * `extraEvents`: the reviewers' logins of those county-years), audit in event-time order.
- * Pure: no database.
+ * Plans whole county-years of planned reports through the write path and collects their
+ * rows (reports, revisions, comments, flags, class amounts, metrics) and the audit rows of
+ * their histories (plus `extraEvents`: the reviewers' logins of those county-years), audit in
+ * event-time order. Pure: no database.
  */
 export function prepareReportBatch(
   reports: PlannedReport[],
@@ -238,95 +166,60 @@ export function prepareReportBatch(
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
-  const reportRows: Array<Record<string, unknown>> = [];
-  const revisionRows: Array<Record<string, unknown>> = [];
-  const flagRows: Array<Record<string, unknown>> = [];
-  const classRows: Array<Record<string, unknown>> = [];
-  const metricRows: Array<Record<string, unknown>> = [];
-  const commentRows: Array<Record<string, unknown>> = [];
+  const tables = new Map<TableName, Array<Record<string, unknown>>>();
   const audit: AuditInput[] = [];
   const scores: PreparedBatch["scores"] = [];
 
   for (const [key, group] of groups) {
     const { county, year } = group[0];
-    const { settings, deadline } = ctx.campaign(county.id, year);
     const previous = ctx.previousScores(county.id, year - 1);
     if (!previous) throw new Error(`no previous-year scores for ${key}`);
-    // countyPeers: the counted reports' execution rate and self score, as computeMetrics stores them.
-    const peers = group.filter((r) => counted(r.status)).map((r) => {
-      const doc = r.docs[r.draft].document;
-      return { reportId: r.id, executionRate: executionRateOf(doc)?.toNumber() ?? null, selfScore: dec(doc.selfScore)?.toNumber() ?? null };
-    });
+    const countyYear: CountyYearContext = {
+      ...ctx.campaign(county.id, year),
+      peers: group.filter((r) => isCounted(r.status)).map((r) => peerOf(r.id, r.docs[r.draft].document)),
+      previousScores: previous,
+    };
     const yearScores: Array<[string, string]> = [];
     scores.push([key, yearScores]);
 
     for (const r of group) {
-      // The generator writes rows directly, not through insertReport: the same document check
-      // (schema and limits) as every other write, so it cannot store what a unit could not.
-      for (const d of r.docs) {
-        const checked = validateReport(d.document);
-        if (!checked.ok) throw new InvalidReportError(`${r.unit.name} ${year}：${checked.message}`, checked.errors);
-      }
       const ids = new IdMaker(r.idParts);
-      const ruleCtx = { settings, ...crossContext(peers, previous, { id: r.id, unitId: r.unit.id }) };
-      const flagsOf = r.docs.map((d) => checkReport(d.document, ruleCtx));
+      const subject: ReportSubject = { id: r.id, countyId: county.id, unitId: r.unit.id, unitName: r.unit.name, unitKind: r.unit.kind, year };
+      const planned = planNewReport(subject, {
+        status: r.status, version: r.version, source: r.source, createdAt: r.createdAt, updatedAt: r.updatedAt, updatedBy: r.updatedBy,
+        documents: r.docs.map((d) => d.document),
+        draft: { document: r.draft, explanations: (flags) => explanationsFor(r.draftExplain, flags, r.seed) },
+        revisions: r.revisions.map((rev) => ({
+          id: rev.id, number: rev.number, document: rev.doc, explanations: (flags) => explanationsFor(rev.explain, flags, r.seed),
+          sourceFileName: rev.sourceFileName, by: rev.by, submittedAt: rev.submittedAt,
+        })),
+        comments: r.comments.map((c) => ({
+          id: c.id, revision: c.revision, kind: c.kind, path: c.path, replyTo: c.replyTo, authorId: c.author.userId, authorName: c.author.name,
+          authorSide: c.side, body: c.body, resolved: c.resolved, createdAt: c.createdAt,
+        })),
+        audit: (flagsOf) => r.events.map((e) => auditOf(e, r, county, flagsOf, (policy, doc) => explanationsFor(policy, flagsOf[doc], r.seed))),
+      }, countyYear, { newId: () => ids.at(r.updatedAt), now: r.updatedAt });
+      // The same document check (schema and limits) as every other write: the generator cannot store what a unit could not.
+      if (!planned.ok) throw new InvalidReportError(`${r.unit.name} ${year}：${planned.invalid}`, planned.errors);
       const draftDoc = r.docs[r.draft].document;
-      const draftFlags = flagsOf[r.draft];
-      const draftExplanations = explanationsFor(r.draftExplain, draftFlags, r.seed);
-      const metrics = computeMetrics(draftDoc, draftFlags, draftExplanations);
-      const lastRevision = r.revisions.at(-1);
-      const submittedAt = lastRevision?.submittedAt ?? null;
-      const target = {
-        id: r.id, countyId: county.id, unitId: r.unit.id, year, status: r.status, unitKind: r.unit.kind, unitName: r.unit.name,
-        submittedAt, late: submittedAt != null && deadline != null && submittedAt > deadline,
-      };
-      if (counted(r.status) && draftDoc.selfScore) yearScores.push([r.unit.id, draftDoc.selfScore]);
-
-      reportRows.push({
-        id: r.id, county_id: county.id, unit_id: r.unit.id, year, status: r.status, version: r.version, draft: toJson(draftDoc),
-        explanations: toJson(draftExplanations), current_revision: r.currentRevision, source: r.source, is_demo: 0,
-        updated_at: r.updatedAt, updated_by: r.updatedBy, created_at: r.createdAt,
-      });
-      for (const rev of r.revisions) {
-        const flags = flagsOf[rev.doc];
-        revisionRows.push({
-          id: rev.id, report_id: r.id, number: rev.number, document: toJson(r.docs[rev.doc].document), flags: toJson(flags),
-          explanations: toJson(explanationsFor(rev.explain, flags, r.seed)), source_file_name: rev.sourceFileName,
-          submitted_by: rev.by.userId, submitted_by_name: rev.by.name, submitted_at: rev.submittedAt,
-        });
+      if (isCounted(r.status) && draftDoc.selfScore) yearScores.push([r.unit.id, draftDoc.selfScore]);
+      for (const [table, rows] of planRows(planned.plan, () => ids.at(r.updatedAt))) {
+        if (!tables.has(table)) tables.set(table, []);
+        tables.get(table)!.push(...rows);
       }
-      // writeDerived: flag rows with the unit's explanation, class amounts, the metrics row.
-      for (const f of draftFlags) {
-        flagRows.push({
-          id: ids.at(r.updatedAt), report_id: r.id, county_id: county.id, year, rule: f.rule, severity: f.severity, path: f.path.slice(0, 200),
-          message: f.message.slice(0, 1000), flag_values: toJson(f.values), explanation: draftExplanations[explanationKey(f)] ?? null,
-        });
-      }
-      for (const [class_code, amount] of Object.entries(metrics.classAmounts)) {
-        classRows.push({ report_id: r.id, class_code, county_id: county.id, year, final_fen: amount.toString() });
-      }
-      metricRows.push({ ...metricsRow(target, metrics, settings), updated_at: r.updatedAt });
-      for (const c of r.comments) {
-        commentRows.push({
-          id: c.id, report_id: r.id, revision: c.revision, kind: c.kind, path: c.path, reply_to: c.replyTo, author_id: c.author.userId,
-          author_name: c.author.name, author_side: c.side, body: c.body, resolved: c.resolved ? 1 : 0, created_at: c.createdAt,
-        });
-      }
-      for (const e of r.events) audit.push(auditOf(e, r, county, flagsOf, (policy, doc) => explanationsFor(policy, flagsOf[doc], r.seed)));
+      audit.push(...(planned.plan.audit as AuditInput[]));
     }
   }
   for (const { county, event } of extraEvents) audit.push(auditOf(event, null, county, [], () => ({})));
   // The chain in event-time order (stable: a report's own events keep their order on ties).
   audit.sort((a, b) => a.at - b.at);
+  const count = (table: TableName) => tables.get(table)?.length ?? 0;
   return {
-    tables: [
-      ["reports", reportRows], ["report_revisions", revisionRows], ["report_flags", flagRows],
-      ["report_class_amounts", classRows], ["report_metrics", metricRows], ["comments", commentRows],
-    ],
+    tables: [...tables],
     audit, scores, reports: reports.length,
     rows: {
-      reports: reportRows.length, report_revisions: revisionRows.length, report_flags: flagRows.length, report_class_amounts: classRows.length,
-      report_metrics: metricRows.length, comments: commentRows.length, audit_log: audit.length,
+      reports: count("reports"), report_revisions: count("report_revisions"), report_flags: count("report_flags"), report_class_amounts: count("report_class_amounts"),
+      report_metrics: count("report_metrics"), comments: count("comments"), audit_log: audit.length,
       expenditure_lines: reports.reduce((s, r) => s + r.docs[r.draft].document.expenditure.lines.length, 0),
       indicators: reports.reduce((s, r) => s + r.docs[r.draft].document.targets.indicators.length, 0),
     },
@@ -338,7 +231,7 @@ export async function writePreparedBatch(db: Kysely<Database>, batch: PreparedBa
   const stats: InsertStats = { rows: 0, statements: 0 };
   await db.transaction().execute(async (trx) => {
     // Parents first: every other table references reports.
-    for (const [table, rows] of batch.tables) await insertRows(trx, table, rows, stats);
+    for (const [table, rows] of batch.tables) await insertMany(trx, table, rows, stats);
     // As writeDerived: the counties' dashboard figures are no longer current.
     const counties = new Set(batch.tables.filter(([table]) => table === "report_metrics").flatMap(([, rows]) => rows.map((r) => r.county_id as string)));
     for (const countyId of counties) await touchCountyData(trx, countyId);

@@ -14,7 +14,7 @@ import { explanationKey } from "~/domain/metrics";
 import type { ReportDocument } from "~/domain/report";
 import type { ReportStatus } from "~/domain/workflow";
 import { insertCampaign } from "~/models/campaigns.server";
-import { insertReport, refreshCrossReportFlags } from "~/models/reports.server";
+import { insertReport } from "~/models/reportWrites.server";
 import { deadlineOf, seededRandom, syntheticReport } from "./synthetic";
 import { insertCounty, insertUnit } from "~/models/units.server";
 
@@ -191,8 +191,6 @@ async function seedDemoReports(db: Kysely<Database>) {
         }, reviewer);
       }
     }
-    // Reports were added one by one: bring every cross-report flag up to date with the whole county.
-    for (const countyId of new Set(units.map((u) => u.county_id))) await refreshCrossReportFlags(trx, countyId, 2022);
   });
 }
 

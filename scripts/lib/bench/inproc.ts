@@ -14,7 +14,9 @@ import { scopeOf } from "~/domain/permissions";
 import { checkReport } from "~/domain/rules";
 import { dashboardPage } from "~/models/dashboard.server";
 import { decodeCursor, latestReportedYear, queuePage } from "~/models/queue.server";
-import { findVisibleReport, loadRuleContext, saveDraft } from "~/models/reports.server";
+import { findVisibleReport } from "~/models/reports.server";
+import { loadRuleContext } from "~/models/reportContext.server";
+import { saveDraft } from "~/models/reportWrites.server";
 import { loadViewer } from "~/models/users.server";
 import { timeCalls, type Summary } from "./stats";
 

@@ -22,7 +22,7 @@ import { explanationKey } from "~/domain/metrics";
 import { checkReport } from "~/domain/rules";
 import { verifyAuditChain } from "~/models/audit.server";
 import { checkMetrics } from "~/models/metricsCheck.server";
-import { campaignSettings } from "~/models/reports.server";
+import { campaignSettings } from "~/models/reportContext.server";
 import { DEMO_PASSWORD, referenceDocument, seedDemo } from "../../../scripts/lib/seed";
 import { FigureRecorder } from "../../../scripts/lib/reliability/figures";
 import { startDurableMariaDb, type DurableMariaDb } from "../../../scripts/lib/reliability/mariadb";
