@@ -6,6 +6,7 @@ import { DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleSettings } from "~/
 import { appendAudit } from "./audit.server";
 import type { Actor } from "./users.server";
 import { checkMetrics } from "./metricsCheck.server";
+import { lockCounty } from "./reportWrites.server";
 
 export interface CampaignRow {
   id: string;
@@ -85,6 +86,8 @@ export async function updateCampaign(
   input: { id: string; countyId: string; deadline: number | null; settings: RuleSettings },
   actor: Actor,
 ): Promise<boolean> {
+  // The recompute below rewrites the county-year's reports: the same lock as every report write.
+  await lockCounty(trx, input.countyId);
   const result = await trx
     .updateTable("campaigns")
     .set({ deadline: input.deadline, settings: toJson(input.settings) })
