@@ -30,11 +30,6 @@ export function dialectOf(url: string): Dialect {
   throw new Error(`DATABASE_URL 不受支持：${url.split("://")[0]}://（支持 file: 与 mysql://）`);
 }
 
-/** Which dialect a Kysely instance (or transaction) talks to. */
-export function dialectOfDb(db: Kysely<any>): Dialect {
-  return isMysql(db) ? "mysql" : "sqlite";
-}
-
 export function sqliteFile(url: string): string {
   const path = url.startsWith("file:") ? url.slice("file:".length) : url;
   return path === ":memory:" ? path : resolve(path);

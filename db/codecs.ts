@@ -11,10 +11,6 @@ export function toNumber(value: number | string | bigint | null | undefined): nu
   return typeof value === "number" ? value : Number(value);
 }
 
-export function toNullableNumber(value: number | string | bigint | null | undefined): number | null {
-  return value == null ? null : toNumber(value);
-}
-
 /** BIGINT 分 → bigint, exact even past 2^53. */
 export function toBigInt(value: number | string | bigint | null | undefined): bigint {
   if (value == null) return 0n;
@@ -22,7 +18,6 @@ export function toBigInt(value: number | string | bigint | null | undefined): bi
 }
 
 export const toBool = (value: number | string | boolean | null | undefined) => value === 1 || value === "1" || value === true;
-export const fromBool = (value: boolean) => (value ? 1 : 0);
 
 export function toJson<T>(value: T): string {
   return JSON.stringify(value);

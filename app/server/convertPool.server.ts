@@ -414,11 +414,6 @@ export function convertPool(): ConvertPool {
   return shared.__convertPool;
 }
 
-/** convertUpload (app/domain/import/file.ts) for untrusted bytes: same result, read in a worker. */
-export function convertUntrusted(fileName: string, bytes: Uint8Array): Promise<ConvertResult> {
-  return convertPool().convert(fileName, bytes);
-}
-
 /** readReport (app/domain/import/read.ts) for untrusted bytes: converted and parsed in a worker. */
 export function readReportUntrusted(fileName: string, bytes: Uint8Array): Promise<ReadResult> {
   return convertPool().read(fileName, bytes);

@@ -251,12 +251,6 @@ export function zipNames(data: Uint8Array, limits: ZipLimits = ZIP_LIMITS): { ok
   }
 }
 
-/** zipNames, null when the bytes are not a readable zip. */
-export function listZipNames(data: Uint8Array, limits: ZipLimits = ZIP_LIMITS): Set<string> | null {
-  const result = zipNames(data, limits);
-  return result.ok ? result.names : null;
-}
-
 function problemOf(error: unknown): ZipProblem {
   return error instanceof Refused ? error.problem : "corrupt";
 }

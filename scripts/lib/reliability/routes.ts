@@ -52,46 +52,6 @@ export function intentsIn(source: string): string[] {
   return [...names].sort();
 }
 
-/**
- * The URL of a flat route id with sample params, e.g. `routes/reports.$reportId._index` →
- * `/reports/<id>` (index: true). Escapes in brackets are kept literally (`export[.json]`).
- */
-export function routeUrl(id: string, params: Record<string, string> = {}): { path: string; index: boolean } {
-  if (id === "root") return { path: "/", index: false };
-  const name = id.replace(/^routes\//, "");
-  const segments: string[] = [];
-  let current = "";
-  let bracket = false;
-  for (const ch of name) {
-    if (ch === "[") bracket = true;
-    else if (ch === "]") bracket = false;
-    else if (ch === "." && !bracket) {
-      segments.push(current);
-      current = "";
-    } else current += ch === "." ? "\u0000" : ch;
-  }
-  segments.push(current);
-  let index = false;
-  const parts: string[] = [];
-  for (const raw of segments) {
-    const seg = raw.replace(/\u0000/g, ".");
-    if (seg === "_index") {
-      index = true;
-      continue;
-    }
-    if (seg.startsWith("_")) continue; // pathless layout
-    if (seg.startsWith("$")) {
-      const key = seg.slice(1);
-      parts.push(encodeURIComponent(params[key] ?? `sample-${key}`));
-      continue;
-    }
-    parts.push(seg.replace(/_$/, ""));
-  }
-  const path = "/" + parts.join("/");
-  // `export[.json]` ends up as "export.json": a bracketed dot glues onto its segment.
-  return { path: path.replace(/\/\./g, "."), index };
-}
-
 export interface ManifestRoute {
   id: string;
   path: string;

@@ -237,6 +237,3 @@ async function decodeResult(res: Response): Promise<HttpResult> {
   return { status: res.status, headers: res.headers, data: decoded.value };
 }
 
-export function buildExists(): boolean {
-  return existsSync(join(ROOT, "build", "index.js"));
-}
