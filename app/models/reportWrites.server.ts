@@ -219,7 +219,12 @@ export async function refreshPeers(trx: Transaction<Database>, countyId: string,
  * settings (in the caller's transaction, which holds the county's lock).
  */
 export async function recomputeReports(db: Executor, reportIds: string[], contexts: (countyId: string, year: number) => Promise<CountyYearContext>) {
+  // The counties' locks come before the transaction reads any report (MySQL: its snapshot
+  // starts after them), in a fixed order: no deadlock with a concurrent save.
+  const rows = reportIds.length ? await db.selectFrom("reports").select("county_id").where("id", "in", reportIds).execute() : [];
+  const countyIds = [...new Set(rows.map((r) => r.county_id))].sort();
   const write = async (trx: Transaction<Database>) => {
+    for (const countyId of countyIds) await lockCounty(trx, countyId);
     for (const report of await loadStoredReports(trx, { ids: reportIds })) {
       await persistReportPlan(trx, planRecompute(report, await contexts(report.countyId, report.year), env()));
     }
