@@ -4,9 +4,11 @@
  * see codecs.ts for the conversions.
  */
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+// The status column holds the domain's codes (a type only: db/ loads nothing of app/).
+import type { ReportStatus } from "../app/domain/vocabulary";
 
+export type { ReportStatus };
 export type Role = "staff" | "reviewer" | "leader" | "admin";
-export type ReportStatus = "draft" | "submitted" | "returned" | "approved";
 
 /** BIGINT columns: better-sqlite3 gives numbers; mysql2 numbers (or strings past 2^53). */
 type BigIntColumn = number | string;

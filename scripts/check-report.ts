@@ -11,10 +11,10 @@ import { toCsv } from "~/domain/csv";
 import { formatAmount } from "~/domain/money";
 import type { Flag } from "~/domain/report";
 import { checkReport, RULES, summarizeFlags } from "~/domain/rules";
+import { SEVERITY_LABELS } from "~/domain/vocabulary";
 import { closeConvertPool, readReportUntrusted } from "~/server/convertPool.server";
 
 const READABLE = new Set([".txt", ".docx", ".xlsx"]);
-const SEVERITY = { error: "错误", warning: "提示", info: "信息" } as const;
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: "boolean" }, csv: { type: "string" }, help: { type: "boolean", short: "h" } } });
 if (values.help || positionals.length === 0) {
@@ -80,7 +80,7 @@ for (const file of files) {
   console.log(`年初预算 ${formatAmount(doc.income.initialBudget)} 万元　调整预算 ${formatAmount(doc.income.adjustedBudget)} 万元　支出合计 ${formatAmount(doc.expenditure.total)} 万元　支出明细 ${doc.expenditure.lines.length} 行　绩效指标 ${doc.targets.indicators.length} 项`);
   if (parsed.missing.length) console.log(`缺少：${parsed.missing.join("、")}`);
   console.log(`问题：错误 ${counts.error}，提示 ${counts.warning}，信息 ${counts.info}`);
-  for (const f of flags) console.log(`  [${SEVERITY[f.severity]}] ${titles.get(f.rule) ?? f.rule}（${f.rule}，${f.path}）：${f.message}`);
+  for (const f of flags) console.log(`  [${SEVERITY_LABELS[f.severity]}] ${titles.get(f.rule) ?? f.rule}（${f.rule}，${f.path}）：${f.message}`);
 }
 
 await closeConvertPool();

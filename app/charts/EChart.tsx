@@ -1,6 +1,6 @@
 /**
  * The one chart component: it only inits, sets the option, resizes and disposes (the shape of
- * Superset's ECharts plugin). What a chart shows is decided by the pure builders in options.ts.
+ * Superset's ECharts plugin). What a chart shows is decided by the pure builders in families/.
  *
  * First paint: `svg` (rendered on the server by renderChartSvg from the same option) is shown
  * until the browser has loaded the trimmed echarts build and drawn the interactive chart, so

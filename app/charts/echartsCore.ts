@@ -1,8 +1,8 @@
 /**
  * The trimmed echarts build shared by the browser (echarts.client.ts, loaded dynamically by
  * <EChart>) and the server's SVG rendering (render.server.ts): the core, the SVG renderer and
- * exactly the chart types and components the builders in options.ts use — keep this list and
- * the `ChartOption` type there in step. A module used by an option but not registered here is
+ * exactly the chart types and components the builders in families/ use — keep this list and
+ * the `ChartOption` type of base.ts in step. A module used by an option but not registered here is
  * reported by echarts ("… is used but not imported") and covered by
  * test/unit/charts/client-build.test.ts. (The full build cost the server ~40 MB of memory.)
  */

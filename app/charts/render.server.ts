@@ -5,12 +5,12 @@
  *
  * The SVG may be put into the page as markup because zrender escapes every text node, the
  * attributes it writes carry only numbers, colours and our font list, and the option builders
- * keep tenant strings out of anything but text. Callers pass options from app/charts/options.ts
- * only — never an option assembled from request data.
+ * keep tenant strings out of anything but text. Callers pass options from the chart families
+ * (app/charts/registry.ts) only — never an option assembled from request data.
  */
 import { init } from "./echartsCore";
 import type { EChartsCoreOption } from "echarts/core";
-import { FONT_FAMILY } from "./options";
+import { FONT_FAMILY } from "./base";
 
 export interface RenderSize {
   width: number;

@@ -5,7 +5,8 @@
  * The browser has none: hydration keeps the server's markup (see <EChart>).
  */
 import { createContext } from "react";
-import type { ChartId, DashboardData } from "./dashboard";
+import type { DashboardData } from "./dashboard";
+import type { ChartId } from "./registry";
 
 export type ChartSvgs = (id: ChartId, data: DashboardData) => string;
 

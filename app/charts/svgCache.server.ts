@@ -5,7 +5,8 @@
  * recently used out first.
  */
 import { createHash } from "node:crypto";
-import { chartHeight, chartOption, type ChartId, type DashboardData } from "./dashboard";
+import type { DashboardData } from "./dashboard";
+import { chartHeight, chartOption, type ChartId } from "./registry";
 import { renderChartSvg } from "./render.server";
 import type { ChartSvgs } from "./serverSvg";
 

@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { fieldLabel } from "~/domain/diff";
+import { fieldLabel } from "~/domain/vocabulary";
 import type { CommentRow } from "~/models/comments.server";
 
 /** Type-only import: erased from the browser bundle. */

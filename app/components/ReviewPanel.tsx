@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
-import { TRANSITION_LABELS, type ReportStatus, type Transition } from "~/domain/workflow";
+import type { ReportStatus } from "~/domain/vocabulary";
+import { TRANSITION_LABELS, type Transition } from "~/domain/workflow";
 
 interface Change {
   path: string;

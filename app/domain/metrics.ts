@@ -5,9 +5,8 @@
  */
 import { dec, type Dec, Decimal, MAX_AMOUNT_FEN, wanToFen } from "./money";
 import type { Flag, ReportDocument } from "./report";
-import { deviationOf, executionRateOf, formulaScore, functionClassOf, gradeOf, normalizeNature } from "./rules";
-
-export type ScoreGrade = "优" | "良" | "中" | "差";
+import { deviationOf, executionRateOf, formulaScore, functionClassOf, normalizeNature } from "./rules";
+import type { ScoreGrade } from "./vocabulary";
 
 export interface ReportMetrics {
   initialBudgetFen: bigint | null;

@@ -4,9 +4,9 @@
  * without `%`, and `null` means "not in the source" — never 0.
  */
 import { z } from "zod";
-import { fieldLabel } from "./diff";
 import { Decimal, DECIMAL_PATTERN, decimalProblem, decimalProblemMessage, LIMIT_MESSAGES, MAX_AMOUNT, type DecimalKind } from "./money";
 import { formatPath } from "./paths";
+import { fieldLabel, type Severity } from "./vocabulary";
 
 export { DECIMAL_PATTERN };
 export const FORMAT = "self-evaluation/v1" as const;
@@ -216,7 +216,6 @@ export function emptyReport(unitName = "", year: number | null = null): ReportDo
 }
 
 /** Flags as printed by check-report and stored per revision. */
-export type Severity = "error" | "warning" | "info";
 export interface Flag {
   rule: string;
   severity: Severity;

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { useContext, useMemo } from "react";
-import { requireRole } from "~/auth/guard.server";
-import { chartHeight, chartOption, CHARTS, type ChartId } from "~/charts/dashboard";
+import { requireViewerFor } from "~/auth/guard.server";
+import { chartHeight, chartOption, CHARTS, type ChartId } from "~/charts/registry";
 import { EChart, type ChartItemClick } from "~/charts/EChart";
 import { ChartSvgContext } from "~/charts/serverSvg";
 import { formatAmount } from "~/domain/money";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "全县概览 · 绩效自评�
 
 /** The charts' server SVGs are not loader data: the server render draws them into the HTML (ChartSvgContext). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["leader", "reviewer", "admin"]);
+  const viewer = await requireViewerFor(request, context, "dashboard.view");
   const { year, years, byCounty, params, counties, scopeName, headline, data, links } = await dashboardPage(db(), viewer, new URL(request.url).searchParams);
   return { year, years, byCounty, params, counties, scopeName, headline, data, links };
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRole } from "~/auth/guard.server";
-import { CHARTS, chartTable, type ChartId } from "~/charts/dashboard";
+import { requireViewerFor } from "~/auth/guard.server";
+import { CHARTS, chartTable, type ChartId } from "~/charts/registry";
 import { chartSvg } from "~/charts/svgCache.server";
 import { attachment, csvAttachment } from "~/models/download.server";
 import { dashboardPage } from "~/models/dashboard.server";
@@ -8,7 +8,7 @@ import { db } from "~/services.server";
 
 /** The data behind one dashboard chart as .csv or .xlsx, or the chart itself as an SVG image. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["leader", "reviewer", "admin"]);
+  const viewer = await requireViewerFor(request, context, "dashboard.view");
   const search = new URL(request.url).searchParams;
   const chart = CHARTS.find((c) => c.id === search.get("chart"));
   const format = search.get("format");

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/guard.server";
 import { auditLabel } from "~/domain/auditLabels";
-import { STATUS_LABELS, type ReportStatus } from "~/domain/workflow";
+import { STATUS_LABELS, type ReportStatus } from "~/domain/vocabulary";
 import { entityHistory } from "~/models/audit.server";
 import { listRevisions } from "~/models/reports.server";
 import { requireVisibleReport } from "~/models/reportView.server";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/guard.server";
 import { ReportForm } from "~/components/report";
-import { STATUS_LABELS } from "~/domain/workflow";
+import { STATUS_LABELS } from "~/domain/vocabulary";
 import { documentForViewer, requireVisibleReport } from "~/models/reportView.server";
 import { db } from "~/services.server";
 

@@ -2,15 +2,10 @@
  * The rule engine's findings beside the form, grouped by severity. Each finding jumps to its
  * field; each warning carries the unit's 情况说明 (required to submit).
  */
-import type { Severity } from "~/domain/report";
+import { fieldLabel, SEVERITIES, SEVERITY_LABELS, SEVERITY_NOTES } from "~/domain/vocabulary";
 import type { DisplayFlag } from "./context";
-import { describePath } from "./labels";
 
-const GROUPS: ReadonlyArray<{ severity: Severity; title: string; note: string }> = [
-  { severity: "error", title: "错误（强制性）", note: "修正后才能提交" },
-  { severity: "warning", title: "提示（提示性）", note: "须填写情况说明后才能提交" },
-  { severity: "info", title: "信息", note: "供审核参考" },
-];
+const GROUPS = SEVERITIES.map((severity) => ({ severity, title: SEVERITY_LABELS[severity], note: SEVERITY_NOTES[severity] }));
 
 interface FlagsPanelProps {
   flags: readonly DisplayFlag[];
@@ -32,7 +27,7 @@ export function FlagsPanel({ flags, explanations, onExplain, onGoto, editable, s
       <p className="flag-counts" aria-live="polite">
         {groups.map((g) => (
           <span key={g.severity} className={`flag-count sev-${g.severity}`}>
-            {g.title.replace(/（.*）/, "")} {flags.filter((f) => f.flag.severity === g.severity).length}
+            {g.title} {flags.filter((f) => f.flag.severity === g.severity).length}
           </span>
         ))}
       </p>
@@ -51,7 +46,7 @@ export function FlagsPanel({ flags, explanations, onExplain, onGoto, editable, s
                 <li key={f.key} className={`flag-item sev-border-${g.severity}`}>
                   <button type="button" className="flag-link" onClick={() => onGoto(f.formPath)} title="定位到该项">
                     <strong>{f.title}</strong>
-                    <span className="flag-where">{describePath(f.formPath)}</span>
+                    <span className="flag-where">{fieldLabel(f.formPath)}</span>
                     <span className="flag-message">{f.flag.message}</span>
                   </button>
                   {g.severity === "warning" ? (

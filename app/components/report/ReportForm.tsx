@@ -15,12 +15,11 @@ import { explanationKey } from "~/domain/metrics";
 import { setAt } from "~/domain/paths";
 import type { Flag, ReportDocument } from "~/domain/report";
 import { checkReport, RULES, type RuleContext } from "~/domain/rules";
-import { STATUS_LABELS, type ReportStatus } from "~/domain/workflow";
+import { fieldLabel, STATUS_LABELS, type ReportStatus } from "~/domain/vocabulary";
 import { ReportFormContext, type DisplayFlag, type ReportFormContextValue } from "./context";
 import { computeFigures } from "./figures";
 import { FlagsPanel } from "./FlagsPanel";
 import { focusField, useDebounced } from "./hooks";
-import { describePath } from "./labels";
 import { LiveFigures } from "./LiveFigures";
 import { addRow, moveRow, removeRow } from "./rows";
 import { BasicSection, BudgetSection, ConclusionSection, IncomeSection, ProjectsSection, TargetsSection } from "./sections";
@@ -307,7 +306,7 @@ export function ReportFormView(props: ReportFormViewProps) {
                 {visibleErrors.map(([path, message]) => (
                   <li key={path}>
                     <button type="button" className="link-button" onClick={() => focusField(path)}>
-                      {describePath(path)}：{message}
+                      {fieldLabel(path)}：{message}
                     </button>
                   </li>
                 ))}

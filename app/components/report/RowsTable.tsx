@@ -6,9 +6,10 @@
 import type { ReactNode } from "react";
 import type { ListPath } from "~/domain/formDocument";
 import { fieldId } from "~/domain/paths";
+import { LIST_NAMES } from "~/domain/vocabulary";
 import { flagClass, useReportForm } from "./context";
 import { FieldMessages } from "./fields";
-import { COLUMN_LABELS, LIST_LABELS } from "./labels";
+import { COLUMN_LABELS } from "./labels";
 import { rowsOf } from "./rows";
 
 interface RowsTableProps {
@@ -34,7 +35,7 @@ export function RowsTable({ list, columns, renderCells, numericColumns = [] }: R
   const ctx = useReportForm();
   const count = rowsOf(ctx.form, list).length;
   const flags = ctx.flagsAt(list);
-  const caption = LIST_LABELS[list];
+  const caption = LIST_NAMES[list];
   const move = (index: number, delta: -1 | 1) => {
     ctx.moveRow(list, index, delta);
     const to = index + delta;

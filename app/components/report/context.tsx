@@ -2,6 +2,7 @@ import { createContext, useContext } from "react";
 import type { FormDocument, ListPath } from "~/domain/formDocument";
 import type { Flag } from "~/domain/report";
 import { getAt } from "~/domain/paths";
+import { SEVERITIES } from "~/domain/vocabulary";
 
 /** A flag as the form shows it: with the form path of its field and its explanation key. */
 export interface DisplayFlag {
@@ -49,10 +50,8 @@ export function useField(path: string) {
   };
 }
 
-const SEVERITY_ORDER = ["error", "warning", "info"] as const;
-
 /** CSS class for a field's border: the most severe of its flags. */
 export function flagClass(flags: readonly DisplayFlag[]): string {
-  const worst = SEVERITY_ORDER.find((s) => flags.some((f) => f.flag.severity === s));
+  const worst = SEVERITIES.find((s) => flags.some((f) => f.flag.severity === s));
   return worst ? `has-flag has-flag-${worst}` : "";
 }

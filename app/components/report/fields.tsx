@@ -6,10 +6,9 @@
 import type { ChangeEvent, ReactNode } from "react";
 import { numberKindOf } from "~/domain/formDocument";
 import { fieldId } from "~/domain/paths";
+import { SEVERITY_LABELS } from "~/domain/vocabulary";
 import { flagClass, useField, type DisplayFlag } from "./context";
 import { FIELD_LABELS } from "./labels";
-
-const SEVERITY_LABEL = { error: "错误", warning: "提示", info: "信息" } as const;
 
 /** The error and the flags of one field, below it. */
 export function FieldMessages({ path, error, flags }: { path: string; error?: string; flags: readonly DisplayFlag[] }) {
@@ -19,7 +18,7 @@ export function FieldMessages({ path, error, flags }: { path: string; error?: st
       {error ? <span className="field-error" role="alert">{error}</span> : null}
       {flags.map((f) => (
         <span key={f.key} className={`field-flag sev-${f.flag.severity}`}>
-          {SEVERITY_LABEL[f.flag.severity]}：{f.flag.message}
+          {SEVERITY_LABELS[f.flag.severity]}：{f.flag.message}
         </span>
       ))}
     </div>

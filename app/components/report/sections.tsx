@@ -1,5 +1,6 @@
 /** The six parts of the paper report, in its order and with its headings. */
 import { functionClassOf } from "~/domain/rules";
+import { SCORE_GRADES } from "~/domain/vocabulary";
 import { useField } from "./context";
 import { NumberField, SelectField, TextField, type SelectOption } from "./fields";
 import { cellLabel } from "./labels";
@@ -142,13 +143,7 @@ export function ProjectsSection() {
   );
 }
 
-const GRADE_OPTIONS: readonly SelectOption[] = [
-  { value: "", label: "（无）" },
-  { value: "优", label: "优" },
-  { value: "良", label: "良" },
-  { value: "中", label: "中" },
-  { value: "差", label: "差" },
-];
+const GRADE_OPTIONS: readonly SelectOption[] = [{ value: "", label: "（无）" }, ...SCORE_GRADES.map((grade) => ({ value: grade, label: grade }))];
 
 export function ConclusionSection() {
   return (

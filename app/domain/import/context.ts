@@ -4,6 +4,7 @@
  */
 import { dec } from "~/domain/money";
 import { emptyReport, type ReportDocument } from "~/domain/report";
+import { fieldLabel } from "~/domain/vocabulary";
 import { MONEY_UNIT, NUMBER, cleanDecimal, exceedsStoragePrecision, toCount, toWan } from "./numbers";
 import type { TextLine } from "./cells";
 
@@ -54,51 +55,13 @@ export class ImportContext {
   /** Text cut to the schema's limit, with a warning rather than a rejected document. */
   clip(text: string, max: number, path: string): string {
     if (text.length <= max) return text;
-    this.warn(path, `${labelOf(path)}超过${max}个字，已截断`);
+    this.warn(path, `${fieldLabel(path)}超过${max}个字，已截断`);
     return text.slice(0, max);
   }
 
   has(path: string): boolean {
     return path in this.sources;
   }
-}
-
-/** Chinese names of fields, for warnings. */
-const LABELS: Record<string, string> = {
-  "unit.name": "单位名称",
-  year: "年度",
-  "staffing.authorized.total": "核定编制总数",
-  "staffing.authorized.admin": "行政编制数",
-  "staffing.authorized.institution": "事业编制数",
-  "staffing.actual.total": "实有人数",
-  "staffing.actual.admin": "实有行政人员数",
-  "staffing.actual.institution": "实有事业人员数",
-  "staffing.retired": "退休人员数",
-  "income.initialBudget": "年初预算",
-  "income.adjustedBudget": "调整预算",
-  "income.total": "收入总额",
-  "income.fiscal": "财政拨款收入",
-  "income.other": "其他收入",
-  "expenditure.total": "支出决算总额",
-  carryover: "结转结余",
-  "budgetManagement.statedDeviationPct": "偏离度",
-  selfScore: "自评得分",
-  selfGrade: "自评等级",
-  "targets.totalFunds": "资金总额",
-  "targets.fiscal": "财政拨款",
-  "targets.other": "其他资金",
-  "targets.overallGoal": "年度总体目标",
-};
-
-export function labelOf(path: string): string {
-  if (LABELS[path]) return LABELS[path];
-  if (path.startsWith("projects.recurring")) return "常年项目情况";
-  if (path.startsWith("projects.oneOff")) return "一次性项目情况";
-  if (path.startsWith("expenditure.lines")) return "支出科目";
-  if (path.startsWith("budgetManagement.adjustments")) return "预算调整事项";
-  if (path.startsWith("targets.tasks")) return "年度主要任务";
-  if (path.startsWith("targets.indicators")) return "绩效指标";
-  return path;
 }
 
 /** A value found on a line, before it is accepted. */
@@ -129,7 +92,7 @@ export function pickFirst<T>(
     else if (!same(first.value, value)) {
       ctx.warn(
         path,
-        `${labelOf(path)}前后不一致：第${first.line}行为${String(first.value)}，第${p.line}行为${String(value)}，已采用第${first.line}行`
+        `${fieldLabel(path)}前后不一致：第${first.line}行为${String(first.value)}，第${p.line}行为${String(value)}，已采用第${first.line}行`
       );
     }
   }
@@ -156,22 +119,22 @@ export function countPattern(keyword: string, units = "名|人|个"): RegExp {
 export function amountFrom(ctx: ImportContext, path: string) {
   return (m: RegExpExecArray, line: number): string | null => {
     const value = toWan(m[m.length - 2], m[m.length - 1]);
-    if (value === null) ctx.warn(path, `第${line}行的${labelOf(path)}数值无法识别或过大，已忽略`);
-    else if (exceedsStoragePrecision(value)) ctx.warn(path, `第${line}行的${labelOf(path)}超过6位小数（万元）`);
+    if (value === null) ctx.warn(path, `第${line}行的${fieldLabel(path)}数值无法识别或过大，已忽略`);
+    else if (exceedsStoragePrecision(value)) ctx.warn(path, `第${line}行的${fieldLabel(path)}超过6位小数（万元）`);
     return value;
   };
 }
 export function percentFrom(ctx: ImportContext, path: string) {
   return (m: RegExpExecArray, line: number): string | null => {
     const value = cleanDecimal(m[m.length - 1]);
-    if (value === null) ctx.warn(path, `第${line}行的${labelOf(path)}数值无法识别或过大，已忽略`);
+    if (value === null) ctx.warn(path, `第${line}行的${fieldLabel(path)}数值无法识别或过大，已忽略`);
     return value;
   };
 }
 export function countFrom(ctx: ImportContext, path: string) {
   return (m: RegExpExecArray, line: number): number | null => {
     const value = toCount(m[m.length - 1]);
-    if (value === null) ctx.warn(path, `第${line}行的${labelOf(path)}过大，已忽略`);
+    if (value === null) ctx.warn(path, `第${line}行的${fieldLabel(path)}过大，已忽略`);
     return value;
   };
 }

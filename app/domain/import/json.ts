@@ -2,8 +2,8 @@
  * Import of the interchange format itself (what export writes and `check-report --json`
  * prints), so a report can travel between systems and come back unchanged.
  */
-import { fieldLabel } from "../diff";
 import { FORMAT, emptyReport, validateReport } from "../report";
+import { fieldLabel } from "../vocabulary";
 import { REQUIRED_PATHS, type ImportResult } from "./text";
 
 export function looksLikeInterchangeJson(text: string): boolean {

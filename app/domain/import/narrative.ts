@@ -3,13 +3,13 @@
  * staffing, income, expenditure total, carryover, budget management, projects, self-score.
  * Each pattern is anchored on a keyword, so a figure is only taken where the report names it.
  */
+import { fieldLabel, GRADE_SPELLINGS } from "~/domain/vocabulary";
 import type { TextLine } from "./cells";
 import {
   amountFrom,
   amountPattern,
   countFrom,
   countPattern,
-  labelOf,
   percentFrom,
   percentPattern,
   pickFirst,
@@ -362,7 +362,6 @@ const SELF_SCORE = new RegExp(
 );
 const SELF_GRADE =
   /(?:自评等级|评价等级|综合等级|绩效等级|评定等级|评价结果|自评结果|等级)(?:评定)?(?:为|是|评定为|达到|[:：])\s*(?:[“"「『]\s*)?(优秀|良好|中等|优|良|中|低|差)/;
-const GRADE_NAMES: Record<string, string> = { 优秀: "优", 良好: "良", 中等: "中" };
 
 export function extractSelfAssessment(ctx: ImportContext, paragraphs: ReadonlyArray<TextLine>): void {
   const score = pickFirst(
@@ -372,7 +371,7 @@ export function extractSelfAssessment(ctx: ImportContext, paragraphs: ReadonlyAr
     SELF_SCORE,
     (m, line) => {
       const value = cleanDecimal(m[1]);
-      if (value === null) ctx.warn("selfScore", `第${line}行的${labelOf("selfScore")}无法识别`);
+      if (value === null) ctx.warn("selfScore", `第${line}行的${fieldLabel("selfScore")}无法识别`);
       return value;
     },
     sameDecimal
@@ -381,7 +380,7 @@ export function extractSelfAssessment(ctx: ImportContext, paragraphs: ReadonlyAr
     ctx.document.selfScore = score.value;
     ctx.record("selfScore", score.line);
   }
-  const grade = pickFirst(ctx, "selfGrade", paragraphs, SELF_GRADE, (m) => GRADE_NAMES[m[1]] ?? m[1]);
+  const grade = pickFirst(ctx, "selfGrade", paragraphs, SELF_GRADE, (m) => GRADE_SPELLINGS[m[1]] ?? m[1]);
   if (grade) {
     ctx.document.selfGrade = grade.value;
     ctx.record("selfGrade", grade.line);

@@ -2,7 +2,8 @@
  * The rule catalogue: ids, severities and Chinese titles, in the order checkReport runs
  * them (the order of the table in docs/domain.md).
  */
-import type { Flag, Severity } from "../report";
+import type { Flag } from "../report";
+import type { Severity } from "../vocabulary";
 
 export interface RuleInfo {
   id: string;

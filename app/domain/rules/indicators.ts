@@ -4,7 +4,8 @@ import type { Indicator } from "../report";
 import { deviationOf, deviationOver, executionLow, executionRateOf } from "./budget";
 import { flag } from "./catalog";
 import type { Check } from "./context";
-import { formulaScore, gradeOf, indicatorNumber, normalizeNature, type Grade } from "./indicatorMath";
+import type { Grade } from "../vocabulary";
+import { formulaScore, gradeOf, indicatorNumber, normalizeNature } from "./indicatorMath";
 import type { RuleSettings } from "./settings";
 import { halfUnitOf, show, showPct, threshold } from "./util";
 

@@ -1,18 +1,14 @@
 /** Sample rows for every builder; `name` is put into every tenant-supplied string slot. */
 import type { DashboardData } from "~/charts/dashboard";
-import {
-  deviationScatter,
-  executionRateBars,
-  executionRateHistogram,
-  expenditureByClass,
-  flagsByRule,
-  scoreDistribution,
-  scoreVsFormula,
-  statusPie,
-  submissionProgress,
-  yearTrend,
-  type ChartOption,
-} from "~/charts/options";
+import type { ChartOption } from "~/charts/base";
+import { expenditureByClass } from "~/charts/families/classes";
+import { deviationScatter } from "~/charts/families/deviation";
+import { executionRateBars, executionRateHistogram } from "~/charts/families/execution";
+import { flagsByRule } from "~/charts/families/flags";
+import { submissionProgress } from "~/charts/families/progress";
+import { scoreDistribution, scoreVsFormula } from "~/charts/families/scores";
+import { statusPie } from "~/charts/families/status";
+import { yearTrend } from "~/charts/families/trends";
 
 export const EVIL = "<img src=x onerror=alert(1)>";
 

@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
-import {
-  COLORS,
-  deviationScatter,
-  escapeHtml,
-  executionBinOf,
-  executionRateBars,
-  executionRateHistogram,
-  expenditureByClass,
-  flagsByRule,
-  GRADE_COLORS,
-  scoreDistribution,
-  scoreVsFormula,
-  SEVERITY_COLORS,
-  statusPie,
-  submissionProgress,
-  barListHeight,
-  yearTrend,
-  type ChartOption,
-} from "~/charts/options";
+import { barListHeight, COLORS, escapeHtml, type ChartOption } from "~/charts/base";
+import { expenditureByClass } from "~/charts/families/classes";
+import { deviationScatter } from "~/charts/families/deviation";
+import { executionBinOf, executionRateBars, executionRateHistogram } from "~/charts/families/execution";
+import { flagsByRule, SEVERITY_COLORS } from "~/charts/families/flags";
+import { submissionProgress } from "~/charts/families/progress";
+import { GRADE_COLORS, scoreDistribution, scoreVsFormula } from "~/charts/families/scores";
+import { statusPie } from "~/charts/families/status";
+import { yearTrend } from "~/charts/families/trends";
 import { emptyCharts, one, sampleCharts, seriesOf, titleOf, type Loose } from "./fixtures";
 
 const xAxisOf = (o: ChartOption) => one((o as Loose).xAxis);

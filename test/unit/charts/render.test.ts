@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { FONT_FAMILY } from "~/charts/options";
+import { FONT_FAMILY } from "~/charts/base";
 import { renderChartSvg } from "~/charts/render.server";
 import { emptyCharts, EVIL, sampleCharts } from "./fixtures";
 

@@ -3,7 +3,7 @@
  * once however many requests load it, and a changed number is drawn again (never a stale chart).
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { CHARTS } from "~/charts/dashboard";
+import { CHARTS } from "~/charts/registry";
 import { renderChartSvg } from "~/charts/render.server";
 import { chartSvg, pageChartSvgs } from "~/charts/svgCache.server";
 import { sampleDashboardData } from "./fixtures";

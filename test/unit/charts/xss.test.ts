@@ -3,7 +3,7 @@
  * tooltip escaped: tooltips are HTML on the leadership dashboard.
  */
 import { describe, expect, it } from "vitest";
-import type { ChartOption } from "~/charts/options";
+import type { ChartOption } from "~/charts/base";
 import { EVIL, sampleCharts, seriesOf, tooltipFormatter, type Loose } from "./fixtures";
 
 /** Builders whose tooltip shows a tenant-supplied string (the others only show numbers, dates and fixed labels). */
