@@ -12,6 +12,9 @@ import { computeMetrics, explanationKey, triage, type ReportMetrics } from "./me
 import { dec } from "./money";
 import { validateReport, type Flag, type ReportDocument } from "./report";
 import { checkReport, executionRateOf, type RuleContext, type RuleSettings } from "./rules";
+import { MIN_COUNTY_PEERS } from "./rules/crossReport";
+import { isLate, isSubmitted } from "./submission";
+import { REPORT_STATUSES } from "./vocabulary";
 import { decideTransition, isEditable, type ReportStatus, type Transition } from "./workflow";
 
 export type Explanations = Record<string, string>;
@@ -38,17 +41,7 @@ export interface CountyYearContext {
   previousScores: Map<string, string>;
 }
 
-/** Reports that count: the bureau has them, and the county's figures include them. */
-export const COUNTED_STATUSES = ["submitted", "approved"] as const satisfies readonly ReportStatus[];
-export const isCounted = (status: ReportStatus) => (COUNTED_STATUSES as readonly ReportStatus[]).includes(status);
-
-/** Robust statistics need a crowd: below this many other counted reports, COUNTY_OUTLIER stays silent. */
-export const MIN_COUNTY_PEERS = 8;
-
-const EDITABLE_STATUSES = (["draft", "submitted", "returned", "approved"] as const).filter(isEditable);
-
-/** A submission after the campaign's deadline. */
-export const isLate = (submittedAt: number | null, deadline: number | null) => submittedAt != null && deadline != null && submittedAt > deadline;
+const EDITABLE_STATUSES = REPORT_STATUSES.filter(isEditable);
 
 /** The figures a counted report contributes to its county-year's peers (as its metrics row holds them). */
 export function peerOf(reportId: string, document: ReportDocument): Peer {
@@ -345,7 +338,7 @@ export function planTransition(
         actorUserId: actor.userId, actorName: actor.name, action: `report.${input.transition}`, entityType: "report", entityId: report.id,
         countyId: report.countyId, fromState: report.status, toState: decision.to, detail: { version, revision, reason }, address: actor.address ?? null,
       }],
-      affectsPeers: isCounted(report.status) !== isCounted(decision.to),
+      affectsPeers: isSubmitted(report.status) !== isSubmitted(decision.to),
     },
   };
 }
@@ -418,7 +411,7 @@ export function planNewReport(
         submittedAt, late: isLate(submittedAt, ctx.deadline), updatedAt: input.updatedAt,
       },
       audit: typeof input.audit === "function" ? input.audit(flagsByDocument) : input.audit,
-      affectsPeers: isCounted(input.status),
+      affectsPeers: isSubmitted(input.status),
     },
   };
 }

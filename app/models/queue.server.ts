@@ -94,34 +94,3 @@ export async function queuePage(db: Kysely<Database>, countyIds: string[], filte
   const next = rows.length > pageSize && last ? encodeCursor({ score: last.triageScore, submittedAt: last.submittedAt ?? 0, id: last.reportId }) : null;
   return { rows: page, next };
 }
-
-/** Units of the counties that have not submitted for the year (no report, a draft, or returned). */
-export async function unitsNotSubmitted(db: Kysely<Database>, countyIds: string[], year: number) {
-  if (!countyIds.length) return [];
-  const rows = await db
-    .selectFrom("units as u")
-    .leftJoin("report_metrics as m", (join) => join.onRef("m.unit_id", "=", "u.id").on("m.year", "=", year))
-    .select(["u.id", "u.name", "u.code", "m.status"])
-    .where("u.county_id", "in", countyIds)
-    .where((eb) => eb.or([eb("m.status", "is", null), eb("m.status", "in", ["draft", "returned"])]))
-    .orderBy("u.code")
-    .limit(500)
-    .execute();
-  return rows.map((r) => ({ unitId: r.id, unitName: r.name, code: r.code, status: (r.status ?? null) as ReportStatus | null }));
-}
-
-/** The latest year in which any report of the counties was submitted: the default year of the bureau's pages. */
-export async function latestReportedYear(db: Kysely<Database>, countyIds: string[]): Promise<number | null> {
-  if (!countyIds.length) return null;
-  // The first row from the latest year down, not max(): MariaDB reads every county's years for a max()
-  // over an IN list, but walks metrics_queue_year backwards and stops at the first submitted report.
-  const row = await db
-    .selectFrom("report_metrics")
-    .select("year")
-    .where("county_id", "in", countyIds)
-    .where("status", "!=", "draft")
-    .orderBy("year", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row?.year == null ? null : Number(row.year);
-}

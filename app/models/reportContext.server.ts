@@ -7,7 +7,8 @@ import type { Kysely, Transaction } from "kysely";
 import { fromJson, toNumber } from "#db/codecs";
 import type { Database } from "#db/schema";
 import { emptyReport, type ReportDocument } from "~/domain/report";
-import { COUNTED_STATUSES, ruleContextFor, type CountyYearContext, type Peer } from "~/domain/reportPlan";
+import { ruleContextFor, type CountyYearContext, type Peer } from "~/domain/reportPlan";
+import { COUNTED_STATUSES } from "~/domain/submission";
 import { DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleContext, type RuleSettings } from "~/domain/rules";
 
 type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,13 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "~/auth/guard.server";
-import { scopeOf } from "~/domain/permissions";
+import { requireViewerFor } from "~/auth/guard.server";
 import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
-import { STATUS_LABELS } from "~/domain/workflow";
-import { drillDownRows } from "~/models/dashboard.server";
-import { unitsNotSubmitted } from "~/models/queue.server";
-import { countyIdsOf } from "~/models/units.server";
+import { PROGRESS_LABELS, STATUS_LABELS } from "~/domain/vocabulary";
+import { drillDownRows } from "~/models/dashboardDrillDown.server";
+import { unitsNotSubmitted } from "~/models/submissionProgress.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { db } from "~/services.server";
 
 const schema = z.object({
@@ -21,9 +20,9 @@ const schema = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["leader", "reviewer", "admin"]);
+  const viewer = await requireViewerFor(request, context, "dashboard.view");
   const f = schema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const all = countyIdsOf(scopeOf(viewer));
+  const all = countyIdsFor(viewer, "dashboard.view");
   const countyIds = f.county ? all.filter((id) => id === f.county) : all;
   if (f.status === "not_started" || f.status === "draft" || f.status === "returned") {
     const missing = (await unitsNotSubmitted(db(), countyIds, f.year)).filter((u) => (f.status === "not_started" ? u.status == null : u.status === f.status));
@@ -41,7 +40,7 @@ export default function DrillDown() {
     f.grade ? `等级“${f.grade}”` : null,
     f.rule ? `触发“${RULES.find((r) => r.id === f.rule)?.title ?? f.rule}”` : null,
     f.functionClass ? `主要支出为${FUNCTION_CLASSES[f.functionClass] ?? f.functionClass}` : null,
-    f.status ? (f.status === "not_started" ? "尚未填报" : STATUS_LABELS[f.status]) : null,
+    f.status ? PROGRESS_LABELS[f.status] : null,
   ].filter(Boolean).join("、");
   return (
     <>

@@ -1,18 +1,19 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useState } from "react";
-import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireViewerFor } from "~/auth/guard.server";
 import { MAX_UPLOAD_BYTES } from "~/domain/import/limits";
 import { listCampaigns } from "~/models/campaigns.server";
-import { bureauCounties, listReceivedFiles, resolvePending, type IntakeOutcome } from "~/models/intake.server";
-import { latestReportedYear } from "~/models/queue.server";
+import { listReceivedFiles, resolvePending, type IntakeOutcome } from "~/models/intake.server";
+import { latestReportedYear } from "~/models/reportingYear.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { listCounties, listUnits } from "~/models/units.server";
 import { db } from "~/services.server";
 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["reviewer", "admin"]);
-  const countyIds = bureauCounties(viewer);
+  const viewer = await requireViewerFor(request, context, "intake.receive");
+  const countyIds = countyIdsFor(viewer, "intake.receive");
   const params = new URL(request.url).searchParams;
   const [counties, campaigns, units] = await Promise.all([listCounties(db(), countyIds), listCampaigns(db(), countyIds), listUnits(db(), countyIds)]);
   const years = [...new Set(campaigns.map((c) => c.year))].sort((a, b) => b - a);
@@ -27,10 +28,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["reviewer", "admin"]);
+  const viewer = await requireViewerFor(request, context, "intake.receive");
   const form = await request.formData();
   const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
-  const outcome = await resolvePending(db(), bureauCounties(viewer), String(form.get("fileId") ?? ""), String(form.get("unitId") ?? ""), actor);
+  const outcome = await resolvePending(db(), countyIdsFor(viewer, "intake.receive"), String(form.get("fileId") ?? ""), String(form.get("unitId") ?? ""), actor);
   if (!outcome) return notFound(request, context, viewer, `received_file:${form.get("fileId")}`, "该文件或单位不存在");
   return { outcome, error: null as string | null };
 }

@@ -17,7 +17,8 @@ import { insertMany, type InsertStats } from "#db/insertMany";
 import type { Database, ReportStatus } from "#db/schema";
 import { explanationKey } from "~/domain/metrics";
 import type { Flag } from "~/domain/report";
-import { isCounted, peerOf, planNewReport, type CountyYearContext, type ReportSubject } from "~/domain/reportPlan";
+import { peerOf, planNewReport, type CountyYearContext, type ReportSubject } from "~/domain/reportPlan";
+import { isSubmitted } from "~/domain/submission";
 import type { RuleSettings } from "~/domain/rules";
 import { appendAuditEvents, type TimedAuditEvent } from "~/models/audit.server";
 import { previousScores } from "~/models/reportContext.server";
@@ -176,7 +177,7 @@ export function prepareReportBatch(
     if (!previous) throw new Error(`no previous-year scores for ${key}`);
     const countyYear: CountyYearContext = {
       ...ctx.campaign(county.id, year),
-      peers: group.filter((r) => isCounted(r.status)).map((r) => peerOf(r.id, r.docs[r.draft].document)),
+      peers: group.filter((r) => isSubmitted(r.status)).map((r) => peerOf(r.id, r.docs[r.draft].document)),
       previousScores: previous,
     };
     const yearScores: Array<[string, string]> = [];
@@ -202,7 +203,7 @@ export function prepareReportBatch(
       // The same document check (schema and limits) as every other write: the generator cannot store what a unit could not.
       if (!planned.ok) throw new InvalidReportError(`${r.unit.name} ${year}：${planned.invalid}`, planned.errors);
       const draftDoc = r.docs[r.draft].document;
-      if (isCounted(r.status) && draftDoc.selfScore) yearScores.push([r.unit.id, draftDoc.selfScore]);
+      if (isSubmitted(r.status) && draftDoc.selfScore) yearScores.push([r.unit.id, draftDoc.selfScore]);
       for (const [table, rows] of planRows(planned.plan, () => ids.at(r.updatedAt))) {
         if (!tables.has(table)) tables.set(table, []);
         tables.get(table)!.push(...rows);

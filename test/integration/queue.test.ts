@@ -2,10 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createAccount } from "~/auth/accounts.server";
 import { getAuthenticated } from "~/auth/guard.server";
 import { campaignYears, ruleSettingsByCounty, updateCampaign } from "~/models/campaigns.server";
-import {
-  decodeCursor, latestReportedYear, queuePage, unitsNotSubmitted, type QueueCursor, type QueueFilters,
-} from "~/models/queue.server";
-import { queueProgress } from "~/models/dashboard.server";
+import { decodeCursor, queuePage, type QueueCursor, type QueueFilters } from "~/models/queue.server";
+import { latestReportedYear } from "~/models/reportingYear.server";
+import { queueProgress, unitsNotSubmitted } from "~/models/submissionProgress.server";
 import { loader as reviewLoader } from "~/routes/review._index";
 import { sessions } from "~/services.server";
 import { DEMO_PASSWORD, seedDemo, type DemoSeed } from "../../scripts/lib/seed";

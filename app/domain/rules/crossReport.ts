@@ -6,8 +6,11 @@ import { flag } from "./catalog";
 import type { Check } from "./context";
 import { show, threshold } from "./util";
 
-/** Below this many county values a median and a spread mean little: COUNTY_OUTLIER is skipped. */
-export const MIN_COUNTY_SAMPLE = 5;
+/**
+ * Robust statistics need a crowd: below this many peers (the county's other counted reports)
+ * a median and a spread mean little, and COUNTY_OUTLIER stays silent.
+ */
+export const MIN_COUNTY_PEERS = 8;
 
 function median(sorted: readonly number[]): number {
   const n = sorted.length, mid = Math.floor(n / 2);
@@ -22,7 +25,7 @@ function median(sorted: readonly number[]): number {
  */
 export function robustZ(x: number, sample: readonly number[]): { z: number; median: number } | null {
   const xs = sample.filter(Number.isFinite).slice().sort((a, b) => a - b);
-  if (!Number.isFinite(x) || xs.length < MIN_COUNTY_SAMPLE) return null;
+  if (!Number.isFinite(x) || xs.length < MIN_COUNTY_PEERS) return null;
   const m = median(xs);
   const deviations = xs.map((v) => Math.abs(v - m)).sort((a, b) => a - b);
   const mad = median(deviations);

@@ -4,6 +4,7 @@ import {
   DEFAULT_RULE_SETTINGS, FUNCTION_CLASSES, RULE_IDS, RULES, checkReport, formulaScore, functionClassOf, gradeOf,
   indicatorNumber, normalizeNature, robustZ, ruleContext, ruleSettingsSchema, summarizeFlags,
 } from "~/domain/rules";
+import { MIN_COUNTY_PEERS } from "~/domain/rules/crossReport";
 import type { Flag, Indicator } from "~/domain/report";
 import { consistentReport } from "./factory";
 
@@ -62,14 +63,19 @@ describe("functionClassOf", () => {
 
 describe("robustZ", () => {
   it("uses median and MAD·1.4826", () => {
-    const r = robustZ(96, [80, 85, 82, 88, 84])!;
+    // Sorted 80 82 83 84 84 85 86 88: median 84; absolute deviations' median (1 + 2) / 2.
+    const r = robustZ(96, [80, 85, 82, 88, 84, 84, 83, 86])!;
     expect(r.median).toBe(84);
-    expect(r.z).toBeCloseTo(12 / (2 * 1.4826), 10);
+    expect(r.z).toBeCloseTo(12 / (1.5 * 1.4826), 10);
   });
-  it("is null for small samples and samples without spread, never Infinity", () => {
-    expect(robustZ(1, [1, 2, 3, 4])).toBeNull();
-    expect(robustZ(50, [100, 100, 100, 100, 100])).toBeNull();
-    expect(robustZ(NaN, [1, 2, 3, 4, 5])).toBeNull();
+  it("is null below MIN_COUNTY_PEERS values and for samples without spread, never Infinity", () => {
+    const sample = Array.from({ length: MIN_COUNTY_PEERS }, (_, i) => i + 1);
+    expect(MIN_COUNTY_PEERS).toBe(8);
+    expect(robustZ(1, sample)).not.toBeNull();
+    expect(robustZ(1, sample.slice(1))).toBeNull();
+    expect(robustZ(1, [...sample.slice(1), NaN])).toBeNull();
+    expect(robustZ(50, Array(MIN_COUNTY_PEERS).fill(100))).toBeNull();
+    expect(robustZ(NaN, sample)).toBeNull();
   });
 });
 

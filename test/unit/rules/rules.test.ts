@@ -193,12 +193,12 @@ const CASES: Record<RuleId, Case[]> = {
   ],
   COUNTY_OUTLIER: [
     ["no county data", () => {}, null],
-    ["typical unit", () => {}, null, { county: { executionRates: [98, 99, 100, 97, 98.5, 99.5], selfScores: [90, 95, 92, 98, 94] } }],
-    ["too few county values", (d) => { d.income.adjustedBudget = "850.00"; }, null, { county: { executionRates: [99, 100, 98, 97], selfScores: [] } }],
-    ["execution 60% among ~98%", (d) => { d.income.adjustedBudget = "850.00"; }, ["expenditure.total"], { county: { executionRates: [98, 99, 100, 97, 98.5, 99.5], selfScores: [] } }],
-    ["score 96 among ~84", () => {}, ["selfScore"], { county: { executionRates: [], selfScores: [80, 85, 82, 88, 84] } }],
-    ["MAD 0 (most at 100%): mean-deviation fallback", () => {}, ["expenditure.total"], { county: { executionRates: [100, 100, 100, 100, 99, 100], selfScores: [] } }],
-    ["all identical: no spread, skipped", () => {}, null, { county: { executionRates: [100, 100, 100, 100, 100], selfScores: [] } }],
+    ["typical unit", () => {}, null, { county: { executionRates: [98, 99, 100, 97, 98.5, 99.5, 98, 99], selfScores: [90, 95, 92, 98, 94, 93, 91, 96] } }],
+    ["too few county values (one below MIN_COUNTY_PEERS)", (d) => { d.income.adjustedBudget = "850.00"; }, null, { county: { executionRates: [99, 100, 98, 97, 98.5, 99.5, 98], selfScores: [] } }],
+    ["execution 60% among ~98%", (d) => { d.income.adjustedBudget = "850.00"; }, ["expenditure.total"], { county: { executionRates: [98, 99, 100, 97, 98.5, 99.5, 98, 99], selfScores: [] } }],
+    ["score 96 among ~84", () => {}, ["selfScore"], { county: { executionRates: [], selfScores: [80, 85, 82, 88, 84, 83, 86, 81] } }],
+    ["MAD 0 (most at 100%): mean-deviation fallback", () => {}, ["expenditure.total"], { county: { executionRates: [100, 100, 100, 100, 99, 100, 100, 100], selfScores: [] } }],
+    ["all identical: no spread, skipped", () => {}, null, { county: { executionRates: [100, 100, 100, 100, 100, 100, 100, 100], selfScores: [] } }],
   ],
 };
 
