@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { alias: { "~": `${root}app`, "#db": `${root}db` } },
   test: {
     include: ["test/unit/**/*.test.ts", "test/unit/**/*.test.tsx"],
+    // A test that logs console.error fails unless it opts in (expectConsoleError).
+    setupFiles: ["test/setup/failOnConsoleError.ts"],
     testTimeout: 20_000,
   },
 });

@@ -24,6 +24,8 @@ export default defineConfig({
   test: {
     name: `integration-${dialect}`,
     include: ["test/integration/**/*.test.ts"],
+    // A test that logs console.error fails unless it opts in (expectConsoleError).
+    setupFiles: ["test/setup/failOnConsoleError.ts"],
     env: { TEST_DB: dialect },
     pool: "forks",
     fileParallelism: true,

@@ -5,15 +5,13 @@
  * message per field path for what it cannot read. Pure: the browser runs it while the user
  * types, the server runs it again on what was posted.
  *
- * Normalisation of numbers: surrounding and inner blanks dropped, full-width digits and
- * punctuation folded to ASCII (NFKC: １２３．４５ → 123.45), correctly grouped thousands
- * separators removed (1,286.40 → 1286.40), a leading + dropped, a trailing % removed for
- * percent fields, "5." → "5", ".5" → "0.5", leading zeros and the sign of a zero dropped.
- * The decimals are otherwise kept exactly as typed ("9.30" stays "9.30"): the rules read the
- * rounding tolerance of a figure from its written decimals.
+ * Numbers are read as numerals.ts reads every number people write (full-width digits and
+ * punctuation, blanks, thousands separators, "5." and ".5"; decimals kept as typed), with a
+ * trailing % accepted for percent fields only and 年/年度 after the year; no other unit.
  */
 import { z } from "zod";
 import { decimalProblem, decimalProblemMessage, LIMIT_MESSAGES, type DecimalKind } from "./money";
+import { foldNumeral as foldWith, readCount, readDecimal } from "./numerals";
 import { formatPath } from "./paths";
 import { DECIMAL_FIELDS, FORMAT, reportDocumentSchema, type ReportDocument } from "./report";
 
@@ -120,37 +118,12 @@ export const FORM_MESSAGES = {
   functionCode: "科目编码应为7位数字",
 } as const;
 
-const MAX_COUNT = 10_000_000;
+const PERCENT_UNITS = ["%"] as const;
+const YEAR_UNITS = ["年度", "年"] as const;
 
-/**
- * Fold what people type into ASCII: NFKC (full-width digits, ．，％－ and the ideographic
- * space), the minus sign U+2212, all blanks removed, a leading + dropped, and for percent
- * fields one trailing %. The result may still be garbage; callers check it.
- */
+/** What the form reads a field as, before judging it (numerals.ts); percent fields drop one trailing %. */
 export function foldNumeral(raw: string, percent = false): string {
-  let s = raw.normalize("NFKC").replace(/[\u2212\u2012\u2013]/g, "-").replace(/\s+/g, "");
-  if (s.startsWith("+")) s = s.slice(1);
-  if (percent && s.endsWith("%")) s = s.slice(0, -1);
-  if (/^-?\d{1,3}(,\d{3})+(\.\d*)?$/.test(s)) s = s.replace(/,/g, "");
-  return s;
-}
-
-interface DecimalParts {
-  negative: boolean;
-  int: string;
-  frac: string | undefined;
-}
-
-/** A folded numeral → sign, integer digits (no leading zeros) and the decimals as typed. */
-function decimalParts(folded: string): DecimalParts | null {
-  const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(folded);
-  if (!m) return null;
-  const [, sign, intRaw, fracRaw] = m;
-  if (!intRaw && !fracRaw) return null; // "", "-", ".", "-."
-  const int = intRaw.replace(/^0+(?=\d)/, "") || "0";
-  const frac = fracRaw ? fracRaw : undefined; // "5." → "5"
-  const isZero = /^0*$/.test(int) && /^0*$/.test(frac ?? "");
-  return { negative: sign === "-" && !isZero, int, frac };
+  return foldWith(raw, percent ? PERCENT_UNITS : []);
 }
 
 export interface ParsedNumber<T> {
@@ -165,9 +138,8 @@ export interface ParsedNumber<T> {
 export function parseDecimalField(raw: string, kind: DecimalKind): ParsedNumber<string> {
   if (raw.trim() === "") return { value: null };
   const percent = kind === "percent" || kind === "signedPercent";
-  const parts = decimalParts(foldNumeral(raw, percent));
-  if (!parts) return { value: null, error: FORM_MESSAGES.notNumber };
-  const value = `${parts.negative ? "-" : ""}${parts.int}${parts.frac !== undefined ? `.${parts.frac}` : ""}`;
+  const value = readDecimal(raw, percent ? PERCENT_UNITS : []);
+  if (value === null) return { value: null, error: FORM_MESSAGES.notNumber };
   const problem = decimalProblem(value, kind);
   return problem ? { value: null, error: decimalProblemMessage(problem, kind) } : { value };
 }
@@ -175,17 +147,14 @@ export function parseDecimalField(raw: string, kind: DecimalKind): ParsedNumber<
 /** A count or the year as typed → integer, or a message. */
 export function parseIntegerField(raw: string, kind: "count" | "year"): ParsedNumber<number> {
   if (raw.trim() === "") return { value: null };
-  let folded = foldNumeral(raw);
   if (kind === "year") {
-    folded = folded.replace(/年(度)?$/, "");
-    const ok = /^\d{4}$/.test(folded) && Number(folded) >= 2000 && Number(folded) <= 2100;
-    return ok ? { value: Number(folded) } : { value: null, error: FORM_MESSAGES.year };
+    const year = readDecimal(raw, YEAR_UNITS);
+    const ok = year !== null && /^\d{4}$/.test(year) && Number(year) >= 2000 && Number(year) <= 2100;
+    return ok ? { value: Number(year) } : { value: null, error: FORM_MESSAGES.year };
   }
-  const parts = decimalParts(folded);
-  if (!parts || parts.frac !== undefined) return { value: null, error: FORM_MESSAGES.notInteger };
-  if (parts.negative) return { value: null, error: FORM_MESSAGES.negative };
-  if (parts.int.length > 9 || Number(parts.int) > MAX_COUNT) return { value: null, error: FORM_MESSAGES.tooLarge };
-  return { value: Number(parts.int) };
+  const count = readCount(raw);
+  if (typeof count === "number") return { value: count };
+  return { value: null, error: FORM_MESSAGES[count === "notNumber" ? "notInteger" : count] };
 }
 
 /** Parse one numeric form field by its path's kind (the live figures read fields this way). */

@@ -59,15 +59,23 @@ class ViewPaddingRepair extends Transform {
 export function renderHtml(element: ReactNode, { nonce, abortDelayMs, onError }: RenderHtmlOptions): Promise<RenderedHtml> {
   return new Promise((resolve, reject) => {
     let failed = false;
+    let aborting = false;
     // Cleared once rendered: a pending timer would keep the request's loader data alive for abortDelayMs.
-    const timer = setTimeout(() => abort(), abortDelayMs);
+    const timer = setTimeout(() => {
+      aborting = true;
+      abort();
+    }, abortDelayMs);
     const { pipe, abort } = renderToPipeableStream(element, {
       nonce,
       onAllReady() {
         clearTimeout(timer);
         const body = new ViewPaddingRepair();
         resolve({ body: createReadableStreamFromReadable(body), failed });
-        pipe(body);
+        // After the abort delay React calls this from inside abort(), before it has dropped the
+        // aborted tasks: piping there would flush a request React still counts as open ("There
+        // was still abortable task at the root when we closed"). Pipe once abort() has returned.
+        if (aborting) queueMicrotask(() => pipe(body));
+        else pipe(body);
       },
       onShellError(error: unknown) {
         clearTimeout(timer);

@@ -3,10 +3,11 @@
  * Pure; every regex here is linear (no nested unbounded quantifiers) because imports
  * run on untrusted text.
  */
-import { fieldLabel } from "~/domain/diff";
 import { Decimal, canonical, decimalProblem, yuanToWan } from "~/domain/money";
+import { MINUS_SIGNS, groupedDigits, readCount, readDecimal } from "~/domain/numerals";
 import { parsePath } from "~/domain/paths";
 import { decimalKindOf, validateReport, type ReportDocument } from "~/domain/report";
+import { fieldLabel } from "~/domain/vocabulary";
 
 /** A plain decimal number after `normalizeNumerals`; the lookbehind keeps scans linear. */
 export const NUMBER = String.raw`(?<![\d.])(-?\d+(?:\.\d+)?)`;
@@ -16,18 +17,23 @@ export const MONEY_UNIT = String.raw`\s*(万元|亿元|元)`;
 /** More integer digits than any real amount: treated as garbage, not as a number. */
 const MAX_INTEGER_DIGITS = 15;
 const MAX_FRACTION_DIGITS = 10;
-/** The schema's cap on counts (headcounts, project counts). */
-export const MAX_COUNT = 10_000_000;
+/** Units a table cell may write after its number; cellNumber drops them. */
+const CELL_UNITS = ["%", "分", "万元", "元"] as const;
 
 const FULL_WIDTH_DIGIT = /[\uFF10-\uFF19]/g;
+const MINUS_BEFORE_DIGIT = new RegExp(`[${MINUS_SIGNS}](?=\\d)`, "g");
+const ASCII_GROUPS = new RegExp(String.raw`(?<![\d.])${groupedDigits(",")}(?!\d)`, "g");
+const FULL_WIDTH_GROUPS = new RegExp(String.raw`(?<![\d.])${groupedDigits("，")}(?=\.\d|\s*万?元)`, "g");
 /** Most lines hold no number at all: skip the rewriting passes for them. */
 const NUMERAL_HINT = /[\d\uFF10-\uFF19％]/;
 
 /**
- * Fold the ways numbers get written into plain ASCII so one set of patterns reads them all:
- * full-width digits and ％ ． －, and thousands separators (1,286.40 → 1286.40). A full-width
- * comma only counts as a separator before a decimal point or 元, because "3，200人" is more
- * often a list than a number. Other text (Chinese punctuation) is left alone.
+ * Fold the ways numbers get written in running text into plain ASCII so one set of patterns
+ * reads them all: full-width digits and ％ ． －, the minus look-alikes of numerals.ts, and
+ * thousands separators (1,286.40 → 1286.40). A full-width comma only counts as a separator
+ * before a decimal point or 元, because "3，200人" is more often a list than a number. Other
+ * text (Chinese punctuation) is left alone, so this is not NFKC. One number on its own (a
+ * cell, a captured figure) is read by numerals.ts's readDecimal.
  */
 export function normalizeNumerals(text: string): string {
   if (!NUMERAL_HINT.test(text)) return text;
@@ -35,25 +41,25 @@ export function normalizeNumerals(text: string): string {
     .replace(FULL_WIDTH_DIGIT, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
     .replace(/％/g, "%")
     .replace(/(\d)．(?=\d)/g, "$1.")
-    .replace(/[－−﹣](?=\d)/g, "-")
-    .replace(/(?<![\d.])(\d{1,3})((?:,\d{3})+)(?!\d)/g, (_m, head: string, groups: string) => head + groups.replace(/,/g, ""))
-    .replace(/(?<![\d.])(\d{1,3})((?:，\d{3})+)(?=\.\d|\s*万?元)/g, (_m, head: string, groups: string) => head + groups.replace(/，/g, ""));
+    .replace(MINUS_BEFORE_DIGIT, "-")
+    .replace(ASCII_GROUPS, (m) => m.replace(/,/g, ""))
+    .replace(FULL_WIDTH_GROUPS, (m) => m.replace(/，/g, ""));
+}
+
+/** A decimal string within the import's digit caps, else null (garbage, not a number). */
+function withinDigits(value: string | null): string | null {
+  if (value === null) return null;
+  const [int, frac = ""] = value.replace(/^-/, "").split(".");
+  return int.length > MAX_INTEGER_DIGITS || frac.length > MAX_FRACTION_DIGITS ? null : value;
 }
 
 /**
- * A decimal string as written, made safe for the schema: leading zeros and a negative zero
- * dropped, trailing zeros kept (they carry the stated precision). Null for garbage or absurd
- * magnitudes.
+ * A decimal number as written (read by numerals.ts), made safe for the schema: leading zeros
+ * and a negative zero dropped, trailing zeros kept (they carry the stated precision). Null for
+ * garbage or absurd magnitudes.
  */
 export function cleanDecimal(raw: string): string | null {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(raw.trim());
-  if (!m) return null;
-  const [, sign, intPart, frac] = m;
-  const digits = intPart.replace(/^0+(?=\d)/, "");
-  if (digits.length > MAX_INTEGER_DIGITS || (frac ?? "").length > MAX_FRACTION_DIGITS) return null;
-  const body = frac === undefined ? digits : `${digits}.${frac}`;
-  const isZero = /^[0.]+$/.test(body);
-  return sign && !isZero ? `-${body}` : body;
+  return withinDigits(readDecimal(raw));
 }
 
 /**
@@ -69,11 +75,10 @@ export function toWan(number: string, unit: string): string | null {
   return decimalProblem(wan, "signedAmount") === "tooLarge" ? null : wan;
 }
 
-/** A non-negative integer count ("24" → 24); null beyond the schema's cap. */
+/** A non-negative integer count ("24" → 24); null for anything else or beyond the schema's cap. */
 export function toCount(raw: string): number | null {
-  if (!/^\d{1,9}$/.test(raw)) return null;
-  const n = Number(raw);
-  return n <= MAX_COUNT ? n : null;
+  const count = readCount(raw);
+  return typeof count === "number" ? count : null;
 }
 
 /**
@@ -81,9 +86,7 @@ export function toCount(raw: string): number | null {
  * Null when the cell holds anything else (text, two numbers, garbage).
  */
 export function cellNumber(cell: string): string | null {
-  const text = normalizeNumerals(cell).replace(/\s+/g, "");
-  const m = /^(-?\d+(?:\.\d+)?)(?:%|分|万元|元)?$/.exec(text);
-  return m ? cleanDecimal(m[1]) : null;
+  return withinDigits(readDecimal(cell, CELL_UNITS));
 }
 
 /**

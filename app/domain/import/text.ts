@@ -99,6 +99,9 @@ export function parseReportText(input: string): ImportResult {
   for (const { path, message } of dropOutOfRangeNumbers(ctx.document)) {
     ctx.warn(path, message);
     delete ctx.sources[path];
+    // A figure left out is no longer a guess to confirm.
+    const guessed = ctx.uncertain.indexOf(path);
+    if (guessed >= 0) ctx.uncertain.splice(guessed, 1);
   }
   const checked = reportDocumentSchema.safeParse(ctx.document);
   if (!checked.success) {

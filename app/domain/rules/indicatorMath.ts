@@ -3,7 +3,9 @@
  * standard scoring formula. Shared by the rules, the import parser and the dashboards.
  */
 import { Decimal, dec, type Dec } from "../money";
+import { readDecimal } from "../numerals";
 import type { Indicator } from "../report";
+import { GRADE_SPELLINGS, type Grade } from "../vocabulary";
 
 export type Nature = "≥" | "≤" | "=" | "定性";
 
@@ -21,12 +23,6 @@ export function normalizeNature(s: string | null | undefined): Nature | null {
   return NATURES[s.normalize("NFKC").replace(/\s+/g, "")] ?? null;
 }
 
-export type Grade = "优" | "良" | "中" | "低" | "差";
-
-const GRADES: Record<string, Grade> = {
-  优: "优", 优秀: "优", 良: "良", 良好: "良", 中: "中", 中等: "中", 低: "低", 差: "差", 较差: "差",
-};
-
 /**
  * A qualitative grade as written ("优", "良好", "等级为良", "评价：优秀") → 优 良 中 低 差, or null
  * for anything else (including the scale "优良中低差" itself).
@@ -38,26 +34,24 @@ export function gradeOf(s: string | null | undefined): Grade | null {
     .replace(/\s+/g, "")
     .replace(/^(?:自评)?(?:等级|评价|评定|结果)?(?:为|是|:)?/, "")
     .replace(/[。.]$/, "");
-  return GRADES[t] ?? null;
+  return Object.hasOwn(GRADE_SPELLINGS, t) ? GRADE_SPELLINGS[t] : null;
 }
 
-const QUANTITY = /^(?:[≥≤≧≦=<>]=?)?(-?\d[\d,]*(?:\.\d+)?)(%)?$/;
+/** A comparator written in front of a quantity ("≥98", ">=98"); the nature column says which. */
+const LEADING_COMPARATOR = /^[≥≤≧≦=<>]=?/;
+const PERCENT = ["%"] as const;
 
 /**
- * A target or actual as a number: "160", "2,964", "≥98", "98%", "160万元" when the unit is 万元.
- * Null for text ("优", "基本完成") — then the formula rules skip the indicator.
+ * A target or actual as a number: "160", "2,964", "≥98", "98%", "160万元" when the unit is 万元,
+ * read as numerals.ts reads every written number. Null for text ("优", "基本完成") — then the
+ * formula rules skip the indicator.
  */
 export function indicatorNumber(text: string | null | undefined, unit?: string | null): Dec | null {
   if (text == null) return null;
   let t = text.normalize("NFKC").replace(/\s+/g, "");
   const u = unit?.normalize("NFKC").replace(/\s+/g, "");
   if (u && u !== "%" && t.endsWith(u)) t = t.slice(0, -u.length);
-  const m = QUANTITY.exec(t);
-  if (!m) return null;
-  const digits = m[1].replace(/,/g, "");
-  // "1,2" is not a thousands separator; keep only well-formed groups.
-  if (m[1].includes(",") && !/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(m[1])) return null;
-  return dec(digits);
+  return dec(readDecimal(t.replace(LEADING_COMPARATOR, ""), PERCENT));
 }
 
 /**

@@ -3,6 +3,7 @@
  * the rules read them from the RuleContext.
  */
 import { z } from "zod";
+import { readDecimal } from "../numerals";
 
 export interface RuleSettings {
   /** DEVIATION_OVER: abs(deviation) above this many percent. */
@@ -31,10 +32,13 @@ export const DEFAULT_RULE_SETTINGS: Readonly<RuleSettings> = Object.freeze({
   formulaSlack: 0.5,
 });
 
-/** A form field: "" is "not filled" (not 0), anything else must be a finite number in range. */
+/**
+ * A form field: "" is "not filled" (not 0), anything else must be a number in range, written as
+ * numerals.ts reads what people type (full-width digits, thousands separators; no exponent).
+ */
 function numberField(label: string, min: number, max: number) {
   return z.preprocess(
-    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v.trim())) : v),
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(readDecimal(v) ?? NaN)) : v),
     z
       .number({ error: (issue) => (issue.input === undefined ? `请填写${label}` : `${label}请输入数字`) })
       .min(min, `${label}不能小于${min}`)
