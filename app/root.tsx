@@ -7,7 +7,7 @@ import { staffAttentionCount } from "~/models/comments.server";
 import { db } from "~/services.server";
 import { getConfig } from "~/server/config.server";
 import { GeneralErrorBoundary } from "~/components/ErrorBoundary";
-import { ROLE_LABELS, scopeOf, type Role } from "~/domain/permissions";
+import { holdsAnywhere, ROLE_LABELS, scopeOf, type Action, type Role } from "~/domain/permissions";
 import stylesUrl from "~/styles.css";
 
 export const links: LinksFunction = () => [
@@ -31,6 +31,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           displayName: viewer.displayName,
           username: viewer.username,
           roles: [...new Set(viewer.grants.map((g) => g.role))] as Role[],
+          // The pages whose guard would let the viewer in (requireViewerFor), and no others.
+          pages: NAV.filter((item) => holdsAnywhere(viewer, item.action)).map((item) => item.to),
         }
       : null,
   };
@@ -38,12 +40,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type RootData = Awaited<ReturnType<typeof loader>>;
 
-const NAV: Array<{ to: string; label: string; roles: Role[] }> = [
-  { to: "/unit", label: "我的填报", roles: ["staff"] },
-  { to: "/review", label: "审核队列", roles: ["reviewer"] },
-  { to: "/intake", label: "批量接收", roles: ["reviewer", "admin"] },
-  { to: "/dashboard", label: "全县概览", roles: ["leader", "reviewer", "admin"] },
-  { to: "/admin", label: "单位与用户", roles: ["admin"] },
+/** Each page with the action its guard requires (requireViewerFor in the route). */
+const NAV: Array<{ to: string; label: string; action: Action }> = [
+  { to: "/unit", label: "我的填报", action: "report.edit" },
+  { to: "/review", label: "审核队列", action: "report.review" },
+  { to: "/intake", label: "批量接收", action: "intake.receive" },
+  { to: "/dashboard", label: "全县概览", action: "dashboard.view" },
+  { to: "/admin", label: "单位与用户", action: "county.administer" },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -65,7 +68,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {viewer && data ? (
             <>
               <nav className="mainnav" aria-label="主导航">
-                {NAV.filter((item) => item.roles.some((role) => viewer.roles.includes(role))).map((item) => (
+                {NAV.filter((item) => viewer.pages.includes(item.to)).map((item) => (
                   <NavLink key={item.to} to={item.to}>
                     {item.label}
                     {item.to === "/unit" && data.attention ? <span className="badge" aria-label={`${data.attention}项待处理`}>{data.attention}</span> : null}

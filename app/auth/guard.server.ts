@@ -4,7 +4,7 @@
  * check; a refusal is audited and answered 404 for another tenant's object, so ids leak nothing.
  */
 import { redirect } from "@remix-run/node";
-import { can, hasRole, type Action, type Resource, type Role, type Viewer } from "~/domain/permissions";
+import { can, decide, holdsAnywhere, type Action, type Resource, type Viewer } from "~/domain/permissions";
 import { recordAudit } from "~/models/audit.server";
 import { grantsOf } from "~/models/users.server";
 import { db, sessions } from "~/services.server";
@@ -84,10 +84,14 @@ async function deny(viewer: Viewer, request: Request, context: unknown, what: st
   return new Response(message ?? (status === 404 ? "未找到该页面或您无权访问" : "您没有执行此操作的权限"), { status });
 }
 
-/** Requires one of the roles (for whole pages such as the admin area): 403 otherwise. */
-export async function requireRole(request: Request, context: unknown, roles: Role[]): Promise<Viewer> {
+/**
+ * Requires a viewer who holds `action` somewhere (whole pages such as the admin area, the review
+ * queue or the dashboards): 403 otherwise. What the page then lists comes from the same rules
+ * (countyIdsFor in app/models/scope.server.ts).
+ */
+export async function requireViewerFor(request: Request, context: unknown, action: Action): Promise<Viewer> {
   const viewer = await requireViewer(request, context);
-  if (!roles.some((role) => hasRole(viewer, role))) throw await deny(viewer, request, context, `role:${roles.join("|")}`, 403);
+  if (!holdsAnywhere(viewer, action)) throw await deny(viewer, request, context, action, 403);
   return viewer;
 }
 
@@ -95,8 +99,19 @@ export async function requireRole(request: Request, context: unknown, roles: Rol
  * Requires `can(viewer, action, resource)`. Callers load the resource within the viewer's
  * scope first; a resource outside it is simply not found (404) before this is reached.
  */
-export async function requirePermission(request: Request, context: unknown, viewer: Viewer, action: Action, resource: Resource) {
-  if (!can(viewer, action, resource)) throw await deny(viewer, request, context, action, 403, resource.countyId);
+export async function requirePermission(request: Request, context: unknown, viewer: Viewer, action: Action, resource: Resource, message?: string) {
+  if (!can(viewer, action, resource)) throw await deny(viewer, request, context, action, 403, resource.countyId, message);
+}
+
+/**
+ * Requires that the viewer's role give them `action` on the resource (403 otherwise), leaving a
+ * refusal by the resource's status alone (saving a submitted report, commenting on a draft) to
+ * the caller and the workflow, which answer it 400/409 with the reason. Returns the decision.
+ */
+export async function requireHolder(request: Request, context: unknown, viewer: Viewer, action: Action, resource: Resource, message?: string): Promise<"granted" | "status"> {
+  const decision = decide(viewer, action, resource);
+  if (decision === "denied") throw await deny(viewer, request, context, action, 403, resource.countyId, message);
+  return decision;
 }
 
 /** 404 for an object the viewer's scope does not reach, audited as a denial. */

@@ -1,7 +1,10 @@
 /**
- * Who may do what. The one permission check: routes call it (through the guard) and the UI
- * calls it to hide what the server would refuse. Scope in SQL comes from `scopeOf`.
+ * Who may do what. The one permission check, `can`, evaluates one table of rules (PERMISSIONS);
+ * routes call it (through the guard), the UI calls it to hide what the server would refuse, and
+ * the SQL scope predicates (app/models/scope.server.ts) are derived from the same table.
  */
+import type { ReportStatus } from "./vocabulary";
+
 export type Role = "staff" | "reviewer" | "leader" | "admin";
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -44,64 +47,133 @@ export function scopeOf(viewer: Viewer): Scope {
   };
 }
 
-export function hasRole(viewer: Viewer, role: Role): boolean {
-  return viewer.grants.some((g) => g.role === role);
-}
+/** Where a viewer lands after login: the first page in this order whose action they hold somewhere. */
+const HOME_PAGES: Array<[Action, string]> = [["county.administer", "/admin"], ["report.review", "/review"], ["dashboard.view", "/dashboard"], ["report.edit", "/unit"]];
 
-/** Where a role lands after login; the first role in this order wins. */
 export function homePath(viewer: Viewer): string {
-  if (hasRole(viewer, "admin")) return "/admin";
-  if (hasRole(viewer, "reviewer")) return "/review";
-  if (hasRole(viewer, "leader")) return "/dashboard";
-  if (hasRole(viewer, "staff")) return "/unit";
-  return "/no-access";
+  return HOME_PAGES.find(([action]) => holdsAnywhere(viewer, action))?.[1] ?? "/no-access";
 }
-
-export type ReportStatus = "draft" | "submitted" | "returned" | "approved";
 
 export type Action =
   | "report.view"
   | "report.edit"
   | "report.submit"
+  | "report.import"
   | "report.review"
   | "report.comment"
+  | "comment.resolve"
   | "dashboard.view"
+  | "intake.receive"
   | "county.administer";
 
 export interface Resource {
   countyId: string;
   unitId?: string | null;
+  /** A report's status; absent for a report yet to be started, which is a draft. */
   status?: ReportStatus;
 }
 
+/** How a grant reaches a resource: its unit (staff) or its county (the bureau). */
+export type Reach = "unit" | "county";
+
+export interface PermissionRule {
+  role: Role;
+  via: Reach;
+  /** The report statuses in which the role holds the action; absent: any (or no report at all). */
+  statuses?: readonly ReportStatus[];
+}
+
+const SUBMITTED_ON: readonly ReportStatus[] = ["submitted", "returned", "approved"];
+const EDITABLE: readonly ReportStatus[] = ["draft", "returned"];
+const PUBLISHED: readonly ReportStatus[] = ["submitted", "approved"];
+const unitStaff = (statuses?: readonly ReportStatus[]): PermissionRule => ({ role: "staff", via: "unit", statuses });
+const county = (role: Role, statuses?: readonly ReportStatus[]): PermissionRule => ({ role, via: "county", statuses });
+
 /**
- * Pure permission decision. Staff see and edit their own unit's reports; reviewers see a
- * county's reports from submission on (never drafts) and review them; leaders see submitted
- * and approved reports and the county dashboards, read-only; admins administer their county.
+ * The rules, as data: for each action, the roles that hold it, by own unit or by county, and in
+ * which report statuses. Staff see and edit their own unit's reports; reviewers see a county's
+ * reports from submission on (never drafts) and review them; leaders see submitted and
+ * approved reports and the county dashboards, read-only; admins see their county's reports from
+ * submission on and administer it. `can` evaluates this table and the SQL scope predicate
+ * (app/models/scope.server.ts) is built from it, so the two cannot disagree. Order within an
+ * action is the order county lists come out in.
  */
-export function can(viewer: Viewer, action: Action, resource: Resource): boolean {
-  const scope = scopeOf(viewer);
-  const ownUnit = !!resource.unitId && scope.staffUnitIds.includes(resource.unitId);
-  const reviewer = scope.reviewerCountyIds.includes(resource.countyId);
-  const leader = scope.leaderCountyIds.includes(resource.countyId);
-  const admin = scope.adminCountyIds.includes(resource.countyId);
-  const status = resource.status;
-  const beyondDraft = status !== undefined && status !== "draft";
-  switch (action) {
-    case "report.view":
-      return ownUnit || ((reviewer || admin) && beyondDraft) || (leader && (status === "submitted" || status === "approved"));
-    case "report.edit":
-    case "report.submit":
-      return ownUnit && (status === "draft" || status === "returned" || status === undefined);
-    case "report.review":
-      return reviewer && beyondDraft;
-    case "report.comment":
-      return (reviewer && beyondDraft) || (ownUnit && beyondDraft);
-    case "dashboard.view":
-      return reviewer || leader || admin;
-    case "county.administer":
-      return admin;
+export const PERMISSIONS: Readonly<Record<Action, readonly PermissionRule[]>> = {
+  "report.view": [unitStaff(), county("reviewer", SUBMITTED_ON), county("admin", SUBMITTED_ON), county("leader", PUBLISHED)],
+  "report.edit": [unitStaff(EDITABLE)],
+  "report.submit": [unitStaff(EDITABLE)],
+  "report.import": [unitStaff(EDITABLE)],
+  "report.review": [county("reviewer", SUBMITTED_ON)],
+  // Adding and answering comments; resolving one is possible in any status.
+  "report.comment": [county("reviewer", SUBMITTED_ON), unitStaff(SUBMITTED_ON)],
+  "comment.resolve": [county("reviewer"), unitStaff()],
+  "dashboard.view": [county("admin"), county("reviewer"), county("leader")],
+  "intake.receive": [county("reviewer"), county("admin")],
+  "county.administer": [county("admin")],
+};
+
+/** What one rule of the table reaches for a scope: these units' or counties' reports, in these statuses. */
+export interface ScopeReach {
+  via: Reach;
+  ids: string[];
+  /** Absent: any status. */
+  statuses?: readonly ReportStatus[];
+}
+
+const SCOPE_IDS: Record<Role, keyof Scope> = { staff: "staffUnitIds", reviewer: "reviewerCountyIds", leader: "leaderCountyIds", admin: "adminCountyIds" };
+
+/**
+ * The table's rules for `action`, applied to a scope: rules that reach the same way in the same
+ * statuses are merged (reviewer and admin county ids, say), rules reaching nothing are dropped.
+ * An empty list: the scope holds the action nowhere.
+ */
+export function scopeReach(scope: Scope, action: Action): ScopeReach[] {
+  const reaches: ScopeReach[] = [];
+  for (const rule of PERMISSIONS[action]) {
+    const ids = scope[SCOPE_IDS[rule.role]];
+    if (!ids.length) continue;
+    const same = reaches.find((r) => r.via === rule.via && r.statuses?.join() === rule.statuses?.join());
+    if (same) same.ids = [...new Set([...same.ids, ...ids])];
+    else reaches.push({ via: rule.via, ids: [...ids], statuses: rule.statuses });
   }
+  return reaches;
+}
+
+/** Report visibility for SQL: the "report.view" rules as unit and county ids with their statuses. */
+export function reportVisibilityRules(scope: Scope): ScopeReach[] {
+  return scopeReach(scope, "report.view");
+}
+
+/** The counties where the scope holds `action` by county (in some status), in the table's order. */
+export function countiesHolding(scope: Scope, action: Action): string[] {
+  return [...new Set(scopeReach(scope, action).filter((r) => r.via === "county").flatMap((r) => r.ids))];
+}
+
+/**
+ * Why a permission holds or not. `granted`; `status`: the viewer holds the action on this
+ * resource, but not in its current status (a workflow refusal: the report is already
+ * submitted, a draft cannot be commented yet); `denied`: no rule gives the viewer the action on
+ * this resource.
+ */
+export type Decision = "granted" | "status" | "denied";
+
+export function decide(viewer: Viewer, action: Action, resource: Resource): Decision {
+  const status = resource.status ?? "draft";
+  const holding = scopeReach(scopeOf(viewer), action).filter((r) =>
+    r.via === "unit" ? !!resource.unitId && r.ids.includes(resource.unitId) : r.ids.includes(resource.countyId),
+  );
+  if (!holding.length) return "denied";
+  return holding.some((r) => !r.statuses || r.statuses.includes(status)) ? "granted" : "status";
+}
+
+/** The one permission decision: does the table give the viewer `action` on `resource` in its status? */
+export function can(viewer: Viewer, action: Action, resource: Resource): boolean {
+  return decide(viewer, action, resource) === "granted";
+}
+
+/** Whether the viewer holds `action` anywhere (a whole page such as the admin area or the review queue). */
+export function holdsAnywhere(viewer: Viewer, action: Action): boolean {
+  return scopeReach(scopeOf(viewer), action).length > 0;
 }
 
 declare const inScopeBrand: unique symbol;

@@ -10,17 +10,10 @@ import { appendBlobChunks, blobInsertValue } from "#db/dialect";
 import type { Database } from "#db/schema";
 import type { ExpandResult } from "~/domain/import/archive";
 import { emptyReport, type ReportDocument } from "~/domain/report";
-import { scopeOf, type Viewer } from "~/domain/permissions";
 import { matchUnit } from "~/domain/unitMatch";
 import { expandZipUntrusted, readReportUntrusted } from "~/server/convertPool.server";
 import { insertReport, InvalidReportError, lockCounty } from "./reportWrites.server";
 import type { Actor } from "./users.server";
-
-/** The counties whose received files a viewer handles: those they review or administer. */
-export function bureauCounties(viewer: Viewer): string[] {
-  const scope = scopeOf(viewer);
-  return [...new Set([...scope.reviewerCountyIds, ...scope.adminCountyIds])];
-}
 
 export { MAX_FILES_PER_ZIP, REPORT_FILE, type ExpandResult } from "~/domain/import/archive";
 

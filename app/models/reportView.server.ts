@@ -6,19 +6,24 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { diffDocuments, fieldLabel } from "~/domain/diff";
-import { hasRole, scopeOf, type Viewer } from "~/domain/permissions";
-import { allowedTransitions, isEditable, type Transition } from "~/domain/workflow";
+import { can, decide, scopeOf, type Viewer } from "~/domain/permissions";
+import { allowedTransitions, type Transition } from "~/domain/workflow";
 import { listComments } from "./comments.server";
 import { notFound } from "~/auth/guard.server";
+import { flagsForStaff } from "~/domain/rules";
 import { currentFlags, findVisibleReport, listRevisions, type ReportRecord } from "./reports.server";
 import { loadRuleContext } from "./reportContext.server";
 
 export type Perspective = "staff" | "reviewer" | "reader";
 
+/**
+ * The side a viewer takes on a report, from the permission rules: whoever holds the right to
+ * edit it (in some status: the unit's own staff) works on it; whoever holds the right to review
+ * it (the county's reviewers) reviews it; anyone else who can see it reads it.
+ */
 export function perspectiveOf(viewer: Viewer, report: ReportRecord): Perspective {
-  const scope = scopeOf(viewer);
-  if (scope.staffUnitIds.includes(report.unitId)) return "staff";
-  if (scope.reviewerCountyIds.includes(report.countyId) && hasRole(viewer, "reviewer")) return "reviewer";
+  if (decide(viewer, "report.edit", report) !== "denied") return "staff";
+  if (decide(viewer, "report.review", report) !== "denied") return "reviewer";
   return "reader";
 }
 
@@ -32,13 +37,13 @@ export async function loadReportView(db: Kysely<Database>, viewer: Viewer, repor
   const allFlags = showDraft ? await currentFlags(db, report.id) : latest.flags.map((f) => ({ ...f, explanation: latest.explanations[`${f.rule}@${f.path}`] ?? null }));
   // Info flags are for reviewers (docs/domain.md), and the cross-report ones quote county
   // figures: staff get their rules' verdicts, never their peers' numbers.
-  const flags = perspective === "staff" ? allFlags.filter((f) => f.severity !== "info") : allFlags;
+  const flags = perspective === "staff" ? flagsForStaff(allFlags) : allFlags;
   const transitions: Transition[] =
     perspective === "staff" ? allowedTransitions(report.status, "staff") : perspective === "reviewer" ? allowedTransitions(report.status, "reviewer") : [];
   const returnComment = [...comments].reverse().find((c) => c.kind === "return");
   return {
     perspective,
-    editable: perspective === "staff" && isEditable(report.status),
+    editable: can(viewer, "report.edit", report),
     document: showDraft ? report.draft : latest.document,
     explanations: showDraft ? report.explanations : latest.explanations,
     flags,
@@ -51,6 +56,8 @@ export async function loadReportView(db: Kysely<Database>, viewer: Viewer, repor
       : [],
     comparedRevisions: latest && previous ? { from: previous.number, to: latest.number } : null,
     transitions,
+    // What the viewer may do here, from the rules the actions check: the page offers nothing else.
+    rights: { comment: can(viewer, "report.comment", report), resolve: can(viewer, "comment.resolve", report) },
     returnReason: report.status === "returned" && returnComment ? { body: returnComment.body, authorName: returnComment.authorName, at: returnComment.createdAt } : null,
   };
 }

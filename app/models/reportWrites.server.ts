@@ -9,7 +9,7 @@ import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
 import { forUpdate } from "#db/dialect";
 import { insertMany } from "#db/insertMany";
 import type { Database } from "#db/schema";
-import type { InScope, Scope } from "~/domain/permissions";
+import { can, type InScope, type Viewer } from "~/domain/permissions";
 import { emptyReport, type Flag, type ReportDocument } from "~/domain/report";
 import {
   planIncomingReport, planNewReport, planRecompute, planSave, planTransition, ruleContextFor,
@@ -240,11 +240,12 @@ export async function recomputeReports(db: Executor, reportIds: string[], contex
  * is not the viewer's, or when its county has not opened the year (no campaign: the route
  * checks this first to answer in words; this is the backstop).
  */
-export async function ensureStaffReport(db: Kysely<Database>, scope: Scope, unitId: string, year: number, actor: Actor): Promise<string | null> {
-  if (!scope.staffUnitIds.includes(unitId)) return null;
+export async function ensureStaffReport(db: Kysely<Database>, viewer: Viewer, unitId: string, year: number, actor: Actor): Promise<string | null> {
+  const unit = await db.selectFrom("units").select(["id", "county_id", "name", "kind"]).where("id", "=", unitId).executeTakeFirst();
+  // Creating the unit's draft is editing it: the same rule as every save.
+  if (!unit || !can(viewer, "report.edit", { countyId: unit.county_id, unitId, status: "draft" })) return null;
   const existing = await db.selectFrom("reports").select("id").where("unit_id", "=", unitId).where("year", "=", year).executeTakeFirst();
   if (existing) return existing.id;
-  const unit = await db.selectFrom("units").select(["id", "county_id", "name", "kind"]).where("id", "=", unitId).executeTakeFirstOrThrow();
   if (!(await campaignOpen(db, unit.county_id, year))) return null;
   const subject: ReportSubject = { id: newId(), countyId: unit.county_id, unitId: unit.id, unitName: unit.name, unitKind: unit.kind, year };
   try {

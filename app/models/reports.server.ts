@@ -9,21 +9,8 @@ import type { Database, ReportStatus } from "#db/schema";
 import { markInScope, type InScope, type Scope } from "~/domain/permissions";
 import { emptyReport, type Flag, type ReportDocument } from "~/domain/report";
 import type { Explanations } from "~/domain/reportPlan";
+import { reportsInScope } from "./scope.server";
 
-
-/** SQL visibility of reports for a scope: own unit's always; a county's from submission on. */
-function visible(scope: Scope) {
-  return (eb: any) => {
-    const ors = [];
-    if (scope.staffUnitIds.length) ors.push(eb("reports.unit_id", "in", scope.staffUnitIds));
-    const bureau = [...new Set([...scope.reviewerCountyIds, ...scope.adminCountyIds])];
-    if (bureau.length) ors.push(eb.and([eb("reports.county_id", "in", bureau), eb("reports.status", "!=", "draft")]));
-    if (scope.leaderCountyIds.length) {
-      ors.push(eb.and([eb("reports.county_id", "in", scope.leaderCountyIds), eb("reports.status", "in", ["submitted", "approved"])]));
-    }
-    return ors.length ? eb.or(ors) : eb.val(1).eq(0);
-  };
-}
 
 export interface ReportRecord {
   id: string;
@@ -76,7 +63,7 @@ export async function findVisibleReport(db: Kysely<Database>, scope: Scope, repo
     .innerJoin("counties", "counties.id", "reports.county_id")
     .select(reportColumns)
     .where("reports.id", "=", reportId)
-    .where(visible(scope))
+    .where(reportsInScope(scope))
     .executeTakeFirst();
   return row ? markInScope(toRecord(row)) : null;
 }

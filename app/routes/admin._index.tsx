@@ -1,19 +1,20 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireRole } from "~/auth/guard.server";
+import { requireViewerFor } from "~/auth/guard.server";
 import { ROLE_LABELS, scopeOf } from "~/domain/permissions";
 import { UNIT_KINDS } from "~/domain/units";
 import { listUsersInScope } from "~/models/users.server";
 import { listCounties, listUnits } from "~/models/units.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { db } from "~/services.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
-  const scope = scopeOf(viewer);
+  const viewer = await requireViewerFor(request, context, "county.administer");
+  const countyIds = countyIdsFor(viewer, "county.administer");
   const [counties, units, users] = await Promise.all([
-    listCounties(db(), scope.adminCountyIds),
-    listUnits(db(), scope.adminCountyIds),
-    listUsersInScope(db(), scope),
+    listCounties(db(), countyIds),
+    listUnits(db(), countyIds),
+    listUsersInScope(db(), scopeOf(viewer)),
   ]);
   return {
     counties: counties.map((c) => ({ id: c.id, name: c.name })),

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { requireRole } from "~/auth/guard.server";
+import { requireViewerFor } from "~/auth/guard.server";
 import { AUDIT_ACTIONS, auditLabel } from "~/domain/auditLabels";
-import { scopeOf } from "~/domain/permissions";
 import { searchAudit, verifyAuditChain } from "~/models/audit.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { db } from "~/services.server";
 
 const schema = z.object({
@@ -16,9 +16,9 @@ const schema = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
+  const viewer = await requireViewerFor(request, context, "county.administer");
   const q = schema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const rows = await searchAudit(db(), { countyIds: scopeOf(viewer).adminCountyIds, action: q.action || undefined, actor: q.actor || undefined, entityId: q.entity || undefined, beforeSeq: q.before, limit: 50 });
+  const rows = await searchAudit(db(), { countyIds: countyIdsFor(viewer, "county.administer"), action: q.action || undefined, actor: q.actor || undefined, entityId: q.entity || undefined, beforeSeq: q.before, limit: 50 });
   // The chain spans every county; its verdict says only whether it is intact and where it breaks.
   const verdict = q.verify ? await verifyAuditChain(db()) : null;
   return {

@@ -1,17 +1,18 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireViewerFor } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
-import { scopeOf } from "~/domain/permissions";
+import { can } from "~/domain/permissions";
 import { ruleSettingsSchema } from "~/domain/rules";
 import { insertCampaign, listCampaigns, updateCampaign } from "~/models/campaigns.server";
 import { listCounties } from "~/models/units.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { db } from "~/services.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
-  const countyIds = scopeOf(viewer).adminCountyIds;
+  const viewer = await requireViewerFor(request, context, "county.administer");
+  const countyIds = countyIdsFor(viewer, "county.administer");
   const [counties, campaigns] = await Promise.all([listCounties(db(), countyIds), listCampaigns(db(), countyIds)]);
   return { counties: counties.map((c) => ({ id: c.id, name: c.name })), campaigns };
 }
@@ -24,14 +25,14 @@ const dayOf = (ms: number | null) => (ms == null ? "" : new Date(ms + 8 * 3_600_
 const createSchema = z.object({ intent: z.literal("create"), countyId: z.string().min(1), year: z.coerce.number({ message: "请输入年度" }).int("年度应为整数").min(2000, "年度应在2000–2100之间").max(2100, "年度应在2000–2100之间"), deadline: dateField });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
-  const countyIds = scopeOf(viewer).adminCountyIds;
+  const viewer = await requireViewerFor(request, context, "county.administer");
+  const countyIds = countyIdsFor(viewer, "county.administer");
   const actor = { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) };
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   if (form.intent === "create") {
     const parsed = createSchema.safeParse(form);
     if (!parsed.success) return data({ target: "create", errors: Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])), done: null as string | null }, { status: 400 });
-    if (!countyIds.includes(parsed.data.countyId)) return notFound(request, context, viewer, `county:${parsed.data.countyId}`, "未找到该县区");
+    if (!can(viewer, "county.administer", { countyId: parsed.data.countyId })) return notFound(request, context, viewer, `county:${parsed.data.countyId}`, "未找到该县区");
     const exists = (await listCampaigns(db(), [parsed.data.countyId])).some((c) => c.year === parsed.data.year);
     if (exists) return data({ target: "create", errors: { year: "该县区已有这一填报年度" } as Record<string, string>, done: null }, { status: 400 });
     await db().transaction().execute((trx) => insertCampaign(trx, { countyId: parsed.data.countyId, year: parsed.data.year, deadline: endOfDay(parsed.data.deadline) }, actor));

@@ -1,12 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireViewerFor } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
-import { scopeOf } from "~/domain/permissions";
+import { can } from "~/domain/permissions";
 import { UNIT_KINDS } from "~/domain/units";
 import { findUnitInCounties, insertUnit, listCounties, listUnits, unitCodeTaken } from "~/models/units.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { db } from "~/services.server";
 
 const unitSchema = z.object({
@@ -18,9 +19,9 @@ const unitSchema = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
-  const scope = scopeOf(viewer);
-  const [counties, units] = await Promise.all([listCounties(db(), scope.adminCountyIds), listUnits(db(), scope.adminCountyIds)]);
+  const viewer = await requireViewerFor(request, context, "county.administer");
+  const countyIds = countyIdsFor(viewer, "county.administer");
+  const [counties, units] = await Promise.all([listCounties(db(), countyIds), listUnits(db(), countyIds)]);
   return {
     counties: counties.map((c) => ({ id: c.id, name: c.name })),
     units: units.map((u) => ({ id: u.id, name: u.name, countyId: u.countyId })),
@@ -28,13 +29,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
-  const scope = scopeOf(viewer);
+  const viewer = await requireViewerFor(request, context, "county.administer");
   const form = parseForm(unitSchema, await request.formData());
   if (!form.ok) return data({ errors: form.errors, fields: form.fields }, { status: 400 });
   const input = form.value;
   // The county comes from the form but must be one the admin administers: else nothing is found.
-  if (!scope.adminCountyIds.includes(input.countyId)) return notFound(request, context, viewer, `county:${input.countyId}`, "未找到该县区");
+  if (!can(viewer, "county.administer", { countyId: input.countyId })) return notFound(request, context, viewer, `county:${input.countyId}`, "未找到该县区");
   const parentId = input.parentId || null;
   if (parentId && !(await findUnitInCounties(db(), [input.countyId], parentId))) {
     return data({ errors: { parentId: "上级单位不存在或不属于该县区" }, fields: form.fields }, { status: 400 });

@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { changePassword } from "~/auth/accounts.server";
-import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireViewerFor } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { ROLE_LABELS, scopeOf } from "~/domain/permissions";
@@ -11,7 +11,7 @@ import { findManagedUser, setUserDisabled } from "~/models/users.server";
 import { db } from "~/services.server";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
+  const viewer = await requireViewerFor(request, context, "county.administer");
   const user = await findManagedUser(db(), scopeOf(viewer), params.userId ?? "");
   if (!user) return notFound(request, context, viewer, `user:${params.userId}`);
   return {
@@ -33,7 +33,7 @@ const actionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
+  const viewer = await requireViewerFor(request, context, "county.administer");
   const user = await findManagedUser(db(), scopeOf(viewer), params.userId ?? "");
   if (!user) return notFound(request, context, viewer, `user:${params.userId}`);
   const form = parseForm(actionSchema, await request.formData());

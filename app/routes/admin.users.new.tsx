@@ -2,11 +2,12 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { createAccount } from "~/auth/accounts.server";
-import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireViewerFor } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
-import { ROLE_LABELS, scopeOf, type Role } from "~/domain/permissions";
+import { can, ROLE_LABELS, type Role } from "~/domain/permissions";
 import { findUnitInCounties, listCounties, listUnits } from "~/models/units.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { db } from "~/services.server";
 
 const userSchema = z.object({
@@ -19,9 +20,9 @@ const userSchema = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
-  const scope = scopeOf(viewer);
-  const [counties, units] = await Promise.all([listCounties(db(), scope.adminCountyIds), listUnits(db(), scope.adminCountyIds)]);
+  const viewer = await requireViewerFor(request, context, "county.administer");
+  const countyIds = countyIdsFor(viewer, "county.administer");
+  const [counties, units] = await Promise.all([listCounties(db(), countyIds), listUnits(db(), countyIds)]);
   return {
     counties: counties.map((c) => ({ id: c.id, name: c.name })),
     units: units.map((u) => ({ id: u.id, name: u.name, countyId: u.countyId })),
@@ -29,12 +30,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["admin"]);
-  const scope = scopeOf(viewer);
+  const viewer = await requireViewerFor(request, context, "county.administer");
   const form = parseForm(userSchema, await request.formData());
   if (!form.ok) return data({ errors: form.errors, fields: form.fields }, { status: 400 });
   const input = form.value;
-  if (!scope.adminCountyIds.includes(input.countyId)) return notFound(request, context, viewer, `county:${input.countyId}`, "未找到该县区");
+  if (!can(viewer, "county.administer", { countyId: input.countyId })) return notFound(request, context, viewer, `county:${input.countyId}`, "未找到该县区");
   let unitId: string | null = null;
   if (input.role === "staff") {
     if (!input.unitId) return data({ errors: { unitId: "单位填报人员必须选择所属单位" }, fields: form.fields }, { status: 400 });

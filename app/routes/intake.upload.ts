@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
-import { bureauCounties, expandZip, intakeFile, type IntakeOutcome } from "~/models/intake.server";
+import { clientAddress, notFound, requireViewerFor } from "~/auth/guard.server";
+import { can } from "~/domain/permissions";
+import { expandZip, intakeFile, type IntakeOutcome } from "~/models/intake.server";
 import { readUploadForm } from "~/models/uploads.server";
 import { db } from "~/services.server";
 
@@ -9,14 +10,14 @@ const json = (body: { outcomes: IntakeOutcome[]; error: string | null }, status 
 
 /** One received file (or one .zip of them) per request: the intake page sends them one by one. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["reviewer", "admin"]);
+  const viewer = await requireViewerFor(request, context, "intake.receive");
   const upload = await readUploadForm(request);
   if (!upload.ok) return json({ outcomes: [], error: upload.error }, 400);
   const form = upload.form;
   const countyId = String(form.get("countyId") ?? "");
   const year = Number(form.get("year"));
   // The county comes from the form: it must be one the viewer reviews or administers.
-  if (!bureauCounties(viewer).includes(countyId)) return notFound(request, context, viewer, `county:${countyId}`, "未找到该县区");
+  if (!can(viewer, "intake.receive", { countyId })) return notFound(request, context, viewer, `county:${countyId}`, "未找到该县区");
   if (!Number.isInteger(year) || year < 2000 || year > 2100) return json({ outcomes: [], error: "请选择填报年度" }, 400);
   const file = form.get("file");
   if (!file || typeof file === "string" || file.size === 0) return json({ outcomes: [], error: "请选择文件" }, 400);

@@ -1,14 +1,14 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { clientAddress, forbidden, requireViewer } from "~/auth/guard.server";
+import { clientAddress, requireHolder, requirePermission, requireViewer } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
 import { ReportForm } from "~/components/report";
 import { ReviewPanel } from "~/components/ReviewPanel";
 import { CommentThread } from "~/components/CommentThread";
 import { fromFormDocument, readExplanations, readFormDocument, toFormPath } from "~/domain/formDocument";
-import { scopeOf } from "~/domain/permissions";
+import { flagsForStaff } from "~/domain/rules";
 import type { Transition } from "~/domain/workflow";
-import { STATUS_LABELS } from "~/domain/workflow";
+import { STATUS_LABELS } from "~/domain/vocabulary";
 import { addComment, resolveComment } from "~/models/comments.server";
 import { loadReportView, perspectiveOf, requireVisibleReport } from "~/models/reportView.server";
 import { applyTransition, saveDraft } from "~/models/reportWrites.server";
@@ -52,7 +52,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   switch (intent) {
     case "save":
     case "submit": {
-      if (perspective !== "staff") return forbidden(request, context, viewer, `report.${intent}`, "只有本单位填报人员可以修改和提交报告");
+      await requireHolder(request, context, viewer, intent === "save" ? "report.edit" : "report.submit", report, "只有本单位填报人员可以修改和提交报告");
       const formDocument = readFormDocument(form.get("document"));
       const explanations = readExplanations(form.get("explanations") ?? "{}");
       if (!formDocument || !explanations || !Number.isInteger(version)) return refuse(400, "提交的内容格式无效，请刷新页面后重试");
@@ -67,15 +67,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         const fieldErrors = Object.fromEntries(Object.entries(saved.errors).map(([path, message]) => [toFormPath(path, rowIndex), message]));
         return data<ActionResult>({ ok: false, errors: fieldErrors, message: saved.invalid, intent }, { status: 400 });
       }
-      if (intent === "save") return { ok: true, version: saved.version, flags: saved.flags, intent } satisfies ActionResult;
+      if (intent === "save") return { ok: true, version: saved.version, flags: flagsForStaff(saved.flags), intent } satisfies ActionResult;
       const submitted = await applyTransition(db(), { ...report, version: saved.version }, { transition: "submit", expectedVersion: saved.version, role: "staff" }, actor);
-      if (!submitted.ok) return data<ActionResult>({ ok: false, message: `已保存，但未能提交：${submitted.message}`, version: saved.version, flags: saved.flags, intent, conflict: submitted.conflict }, { status: submitted.conflict ? 409 : 400 });
+      if (!submitted.ok) return data<ActionResult>({ ok: false, message: `已保存，但未能提交：${submitted.message}`, version: saved.version, flags: flagsForStaff(saved.flags), intent, conflict: submitted.conflict }, { status: submitted.conflict ? 409 : 400 });
       return { ok: true, version: submitted.version, message: "报告已提交，等待财政局审核", intent } satisfies ActionResult;
     }
     case "approve":
     case "return":
     case "reopen": {
-      if (perspective !== "reviewer") return forbidden(request, context, viewer, `report.${intent}`, "只有本县财政局审核人员可以审核报告");
+      await requireHolder(request, context, viewer, "report.review", report, "只有本县财政局审核人员可以审核报告");
       if (!Number.isInteger(version)) return refuse(400, "请求无效，请刷新页面后重试");
       const reason = String(form.get("reason") ?? "");
       const outcome = await applyTransition(db(), report, { transition: intent as Transition, expectedVersion: version, reason, role: "reviewer" }, actor);
@@ -92,8 +92,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     case "comment":
     case "answer": {
-      if (perspective === "reader") return forbidden(request, context, viewer, `report.${intent}`, "您没有批注权限");
-      if (report.status === "draft") return refuse(400, "草稿状态的报告不能批注");
+      if ((await requireHolder(request, context, viewer, "report.comment", report, "您没有批注权限")) === "status") return refuse(400, "草稿状态的报告不能批注");
       const path = String(form.get("path") ?? "").trim() || null;
       const replyTo = intent === "answer" ? String(form.get("replyTo") ?? "") || null : null;
       if (intent === "answer" && !replyTo) return refuse(400, "请选择要回复的意见");
@@ -105,7 +104,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return { ok: true, intent, message: intent === "answer" ? "已回复" : "批注已添加" } satisfies ActionResult;
     }
     case "resolve": {
-      if (perspective === "reader") return forbidden(request, context, viewer, "report.resolve", "您没有权限");
+      await requirePermission(request, context, viewer, "comment.resolve", report, "您没有权限");
       const done = await resolveComment(db(), { reportId: report.id, countyId: report.countyId, commentId: String(form.get("commentId") ?? "") }, actor);
       return done ? ({ ok: true, intent, message: "已标记为解决" } satisfies ActionResult) : refuse(404, "该意见不存在或已解决");
     }

@@ -3,13 +3,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { clientAddress, notFound, requireViewer } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
-import { fieldLabel } from "~/domain/diff";
 import { MAX_UPLOAD_BYTES } from "~/domain/import/limits";
 import { foundSections, IMPORT_SECTIONS, mergeImport, type ImportSection } from "~/domain/import/merge";
-import { scopeOf } from "~/domain/permissions";
+import { decide, scopeOf } from "~/domain/permissions";
 import { validateReport } from "~/domain/report";
 import { checkReport, RULES } from "~/domain/rules";
-import { isEditable } from "~/domain/workflow";
+import { fieldLabel, SEVERITY_LABELS, type Severity } from "~/domain/vocabulary";
 import { findVisibleReport } from "~/models/reports.server";
 import { saveDraft } from "~/models/reportWrites.server";
 import { parseUpload, readUploadForm } from "~/models/uploads.server";
@@ -17,10 +16,11 @@ import { db } from "~/services.server";
 
 async function editableReport(request: Request, context: unknown, reportId: string) {
   const viewer = await requireViewer(request, context);
-  const scope = scopeOf(viewer);
-  const report = await findVisibleReport(db(), scope, reportId);
-  if (!report || !scope.staffUnitIds.includes(report.unitId)) return notFound(request, context, viewer, `report:${reportId}`);
-  if (!isEditable(report.status)) throw new Response("报告已提交，当前不能导入修改", { status: 409 });
+  const report = await findVisibleReport(db(), scopeOf(viewer), reportId);
+  // Only the unit's own staff import: to everyone else the page does not exist.
+  const decision = report ? decide(viewer, "report.import", report) : "denied";
+  if (!report || decision === "denied") return notFound(request, context, viewer, `report:${reportId}`);
+  if (decision === "status") throw new Response("报告已提交，当前不能导入修改", { status: 409 });
   return { viewer, report };
 }
 
@@ -106,8 +106,6 @@ const SECTION_LABELS: Record<string, string> = {
   selfScore: "自评得分", selfGrade: "自评等级", targets: "绩效目标自评表", narrative: "文字说明",
 };
 
-const SEVERITY = { error: "错误", warning: "提示", info: "信息" } as Record<string, string>;
-
 export default function ImportReport() {
   const { report } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -161,7 +159,7 @@ export default function ImportReport() {
           {preview.flags.length ? (
             <section className="card">
               <h2>导入后将出现的问题（{preview.flags.length}）</h2>
-              <ul>{preview.flags.map((f, i) => <li key={i} className={`sev-${f.severity}`}>[{SEVERITY[f.severity]}] {f.title}：{f.message}</li>)}</ul>
+              <ul>{preview.flags.map((f, i) => <li key={i} className={`sev-${f.severity}`}>[{SEVERITY_LABELS[f.severity as Severity]}] {f.title}：{f.message}</li>)}</ul>
             </section>
           ) : null}
           <table className="data import-preview">

@@ -2,17 +2,19 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
-import { clientAddress, requireRole } from "~/auth/guard.server";
+import { clientAddress, requireViewerFor } from "~/auth/guard.server";
 import { TRIAGE_WEIGHTS, triage } from "~/domain/metrics";
-import { scopeOf } from "~/domain/permissions";
+import { can, scopeOf } from "~/domain/permissions";
 import { FUNCTION_CLASSES, RULES } from "~/domain/rules";
 import { UNIT_KINDS } from "~/domain/units";
-import { STATUS_LABELS } from "~/domain/workflow";
+import { STATUS_LABELS } from "~/domain/vocabulary";
 import { campaignYears, ruleSettingsByCounty } from "~/models/campaigns.server";
-import { queueProgress } from "~/models/dashboard.server";
-import { decodeCursor, latestReportedYear, queuePage, unitsNotSubmitted, type QueueFilters } from "~/models/queue.server";
+import { decodeCursor, queuePage, type QueueFilters } from "~/models/queue.server";
+import { latestReportedYear } from "~/models/reportingYear.server";
+import { queueProgress, unitsNotSubmitted } from "~/models/submissionProgress.server";
 import { findVisibleReport } from "~/models/reports.server";
 import { applyTransition } from "~/models/reportWrites.server";
+import { countyIdsFor } from "~/models/scope.server";
 import { db } from "~/services.server";
 
 const filterSchema = z.object({
@@ -28,8 +30,8 @@ const filterSchema = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["reviewer"]);
-  const countyIds = scopeOf(viewer).reviewerCountyIds;
+  const viewer = await requireViewerFor(request, context, "report.review");
+  const countyIds = countyIdsFor(viewer, "report.review");
   const params = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const [years, latest] = await Promise.all([campaignYears(db(), countyIds), params.year ? null : latestReportedYear(db(), countyIds)]);
   const year = params.year ?? latest ?? years[0] ?? new Date().getFullYear() - 1;
@@ -66,7 +68,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const bulkSchema = z.object({ intent: z.literal("approveMany"), reports: z.string().max(100_000) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["reviewer"]);
+  const viewer = await requireViewerFor(request, context, "report.review");
   const form = await request.formData();
   const parsed = bulkSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return data({ approved: 0, failed: [] as string[], message: "请求无效" }, { status: 400 });
@@ -84,7 +86,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const failed: string[] = [];
   for (const item of items.data) {
     const report = await findVisibleReport(db(), scope, item.id);
-    if (!report || !scope.reviewerCountyIds.includes(report.countyId)) {
+    if (!report || !can(viewer, "report.review", report)) {
       failed.push(`${item.id}：未找到`);
       continue;
     }
@@ -198,7 +200,7 @@ export default function ReviewQueue() {
         {notSubmittedByCounty ? (
           <p>{notSubmittedByCounty.length ? `按县区：${notSubmittedByCounty.map((c) => `${c.countyName} ${c.units} 个`).join("、")}` : "全部单位均已提交。"}</p>
         ) : (
-          <p>{notSubmitted.map((u) => `${u.unitName}${u.status === "returned" ? "（已退回）" : u.status === "draft" ? "（草稿）" : ""}`).join("、") || "全部单位均已提交。"}</p>
+          <p>{notSubmitted.map((u) => `${u.unitName}${u.status === "returned" || u.status === "draft" ? `（${STATUS_LABELS[u.status]}）` : ""}`).join("、") || "全部单位均已提交。"}</p>
         )}
       </section>
     </>

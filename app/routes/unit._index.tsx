@@ -1,11 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clientAddress, notFound, requireRole } from "~/auth/guard.server";
+import { clientAddress, notFound, requireViewerFor } from "~/auth/guard.server";
 import { FormError } from "~/components/Field";
 import { parseForm } from "~/domain/forms";
 import { scopeOf } from "~/domain/permissions";
-import { STATUS_LABELS } from "~/domain/workflow";
+import { STATUS_LABELS } from "~/domain/vocabulary";
 import { campaignOpen, listCampaigns } from "~/models/campaigns.server";
 import { listOpenCommentCounts } from "~/models/comments.server";
 import { listStaffReports } from "~/models/reports.server";
@@ -14,7 +14,7 @@ import { listStaffUnits } from "~/models/units.server";
 import { db } from "~/services.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const viewer = await requireRole(request, context, ["staff"]);
+  const viewer = await requireViewerFor(request, context, "report.edit");
   const scope = scopeOf(viewer);
   const [units, reports] = await Promise.all([listStaffUnits(db(), scope), listStaffReports(db(), scope)]);
   const campaigns = await listCampaigns(db(), [...new Set(units.map((u) => u.countyId))]);
@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const startSchema = z.object({ intent: z.literal("start"), unitId: z.string().min(1), year: z.coerce.number().int().min(2000).max(2100) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const viewer = await requireRole(request, context, ["staff"]);
+  const viewer = await requireViewerFor(request, context, "report.edit");
   const form = parseForm(startSchema, await request.formData());
   if (!form.ok) return data({ error: "请求无效" }, { status: 400 });
   const scope = scopeOf(viewer);
@@ -44,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!unit) return notFound(request, context, viewer, `unit:${unitId}`, "未找到该单位");
   // Only a year the county has opened (填报年度, set by its admin) can be started.
   if (!(await campaignOpen(db(), unit.countyId, year))) return data({ error: `${unit.countyName}尚未开放${year}年度的填报，不能开始填报该年度报告` }, { status: 400 });
-  const id = await ensureStaffReport(db(), scope, unitId, year, { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) });
+  const id = await ensureStaffReport(db(), viewer, unitId, year, { userId: viewer.userId, name: viewer.displayName, address: clientAddress(context) });
   if (!id) return notFound(request, context, viewer, `unit:${unitId}`, "未找到该单位");
   throw redirect(`/reports/${id}`);
 }

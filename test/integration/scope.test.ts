@@ -6,6 +6,9 @@ import { loader as adminLoader } from "~/routes/admin._index";
 import { loader as reviewLoader } from "~/routes/review._index";
 import { loader as unitLoader } from "~/routes/unit._index";
 import { loader as dashboardLoader } from "~/routes/dashboard._index";
+import { can, scopeOf, type Action } from "~/domain/permissions";
+import { reportsInScope } from "~/models/scope.server";
+import { loadViewer } from "~/models/users.server";
 import { seedDemo, DEMO_PASSWORD, type DemoSeed } from "../../scripts/lib/seed";
 import { useTestDatabase, TEST_DIALECT } from "./support/db";
 import { get, loginCookie, post, run, statusOf } from "./support/requests";
@@ -98,5 +101,33 @@ describe(`tenant scope (${TEST_DIALECT})`, () => {
     expect(statusOf(await run(unitLoader, get("/unit", staffCookie)))).toBe(302);
     const actions = (await t.db.selectFrom("audit_log").select("action").execute()).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["unit.create", "user.create", "user.disable", "permission.denied"]));
+  });
+
+  // The SQL predicate is derived from the permission table: for every persona and every report,
+  // the rows it selects (in a query joined as the report loaders join) are exactly those `can` allows.
+  it("selects in SQL exactly the reports can() allows, for every persona", async () => {
+    const all = await t.db.selectFrom("reports").select(["id", "county_id", "unit_id", "status"]).execute();
+    const statuses = new Set(all.map((r) => r.status));
+    expect(statuses.size).toBe(4);
+    const users = await t.db.selectFrom("users").select(["id", "username"]).where("username", "in", ["zonggonghui", "jiaotiju", "hejiang_staff", "luxian_reviewer", "hejiang_reviewer", "luxian_leader", "city_leader", "luxian_admin"]).execute();
+    expect(users.length).toBe(8);
+    for (const user of users) {
+      const viewer = (await loadViewer(t.db, user.id))!;
+      for (const action of ["report.view", "report.review", "report.edit", "report.comment"] as Action[]) {
+        const rows = await t.db
+          .selectFrom("reports")
+          .innerJoin("units", "units.id", "reports.unit_id")
+          .innerJoin("counties", "counties.id", "reports.county_id")
+          .select("reports.id")
+          .where(reportsInScope(scopeOf(viewer), action))
+          .execute();
+        const expected = all.filter((r) => can(viewer, action, { countyId: r.county_id, unitId: r.unit_id, status: r.status })).map((r) => r.id);
+        expect(rows.map((r) => r.id).sort(), `${user.username} ${action}`).toEqual(expected.sort());
+        if (action === "report.view") expect(rows.length, user.username).toBeGreaterThan(0);
+      }
+    }
+    // A scope that reaches nothing selects nothing (and is valid SQL).
+    const nobody = scopeOf({ userId: "-", username: "-", displayName: "-", grants: [] });
+    expect(await t.db.selectFrom("reports").select("id").where(reportsInScope(nobody)).execute()).toEqual([]);
   });
 });

@@ -37,12 +37,12 @@ describe(`report workflow (${TEST_DIALECT})`, () => {
     reviewer = await viewerOf("luxian_reviewer");
     const unitId = scopeOf(staff).staffUnitIds[0];
     const [a, b] = await Promise.all([
-      ensureStaffReport(t.db, scopeOf(staff), unitId, 2023, actorOf(staff)),
-      ensureStaffReport(t.db, scopeOf(staff), unitId, 2023, actorOf(staff)),
+      ensureStaffReport(t.db, staff, unitId, 2023, actorOf(staff)),
+      ensureStaffReport(t.db, staff, unitId, 2023, actorOf(staff)),
     ]);
     expect(a).toBe(b);
     reportId = a!;
-    expect(await ensureStaffReport(t.db, scopeOf(reviewer), unitId, 2023, actorOf(reviewer))).toBeNull();
+    expect(await ensureStaffReport(t.db, reviewer, unitId, 2023, actorOf(reviewer))).toBeNull();
   });
 
   it("hides a draft from reviewers and from other units", async () => {

@@ -2,7 +2,8 @@
  * The rule engine: checkReport runs every consistency rule of docs/domain.md on one report, in the
  * catalogue's order, and returns the flags. Pure: same document and context, same flags.
  */
-import type { Flag, ReportDocument, Severity } from "../report";
+import type { Flag, ReportDocument } from "../report";
+import type { Severity } from "../vocabulary";
 import { expLineRate, expLinesSum, fundsSplit, functionCodeInvalid, incomeExpCarryover, tableVsReport } from "./amounts";
 import { deviationOverCheck, deviationStated, deviationUnexplained, executionLowCheck, overBalanceProjects, projectsOverTotal } from "./budget";
 import { RULES, type RuleId } from "./catalog";
@@ -18,7 +19,7 @@ export { RULES, RULE_IDS, type RuleId, type RuleInfo } from "./catalog";
 export { DEFAULT_RULE_SETTINGS, ruleSettingsSchema, type RuleSettings } from "./settings";
 export { ruleContext, type Check, type RuleContext } from "./context";
 export { FUNCTION_CLASSES, functionClassOf } from "./functionClass";
-export { formulaScore, gradeOf, indicatorNumber, normalizeNature, type Grade, type Nature } from "./indicatorMath";
+export { formulaScore, gradeOf, indicatorNumber, normalizeNature, type Nature } from "./indicatorMath";
 export { deviationOf, executionRateOf } from "./budget";
 export { scoreInRange } from "./indicators";
 export { robustZ } from "./crossReport";
@@ -64,6 +65,14 @@ export function checkReport(doc: ReportDocument, ctx?: Partial<RuleContext>): Fl
 export function checkCrossReport(doc: ReportDocument, ctx?: Partial<RuleContext>): Flag[] {
   const full = ruleContext(ctx);
   return [...scoreJump(doc, full), ...countyOutlier(doc, full)];
+}
+
+/**
+ * What a unit's staff are shown of their report's flags: info flags are for reviewers
+ * (docs/domain.md), and the cross-report ones quote the county's figures.
+ */
+export function flagsForStaff<F extends Pick<Flag, "severity">>(flags: readonly F[]): F[] {
+  return flags.filter((f) => f.severity !== "info");
 }
 
 /** Counts by severity, for badges and the submit button. */

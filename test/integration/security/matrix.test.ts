@@ -13,7 +13,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAccount } from "~/auth/accounts.server";
-import { CHARTS } from "~/charts/dashboard";
+import { CHARTS } from "~/charts/registry";
 import { toFormDocument } from "~/domain/formDocument";
 import type { Viewer } from "~/domain/permissions";
 import { emptyReport } from "~/domain/report";
@@ -207,6 +207,75 @@ async function refreshForeign() {
     return [...new Set(tokens)];
   };
   foreignCache = Object.fromEntries(PERSONAS.filter((p) => p !== "anon").map((p) => [p, other(p)]));
+  figureCache = {};
+}
+
+// ——— other units' figures: what a staff persona's loader responses must never carry ————————
+// Beyond ids, staff must not receive another unit's numbers through a side door (a county sample
+// in the rule context, an info flag quoting peers, a chart): every specific figure of every other
+// unit's report — its amounts, its execution rate and deviation, its self score, its unit's
+// name — minus whatever the persona's own data also holds, is looked for in each response.
+
+interface FigureMarkers {
+  names: string[];
+  numbers: Set<string>;
+}
+let figureCache: Record<string, FigureMarkers> = {};
+
+/** A number specific enough to be a marker: 6+ characters (1234.56, 0.963412, 57565000). */
+const specific = (value: unknown): string | null => {
+  if (value == null || value === "") return null;
+  const text = String(value).replace(/^-/, "");
+  return /^\d+(\.\d+)?$/.test(text) && text.replace(".", "").replace(/^0+/, "").length >= 5 && text.length >= 6 ? text : null;
+};
+/** Every number in a text, as the maximal runs a reader would see (not digits inside an id). */
+const numbersIn = (text: string) => text.match(/(?<![A-Za-z0-9.])\d+(?:\.\d+)?(?![A-Za-z0-9])/g) ?? [];
+
+async function figureMarkers(p: Persona): Promise<FigureMarkers> {
+  if (figureCache[p]) return figureCache[p];
+  const own = new Set(grants(p).staff);
+  const units = await t.db.selectFrom("units").select(["id", "name"]).execute();
+  const reports = await t.db.selectFrom("reports").select(["id", "unit_id", "draft", "explanations"]).execute();
+  const revisions = await t.db.selectFrom("report_revisions").select(["report_id", "document", "explanations"]).execute();
+  const metrics = await t.db.selectFrom("report_metrics").select(["report_id", "unit_id", "execution_rate", "deviation", "self_score", "expenditure_fen", "initial_budget_fen", "adjusted_budget_fen"]).execute();
+  const flags = await t.db.selectFrom("report_flags").select(["report_id", "severity", "message", "flag_values"]).where("severity", "!=", "info").execute();
+  const comments = await t.db.selectFrom("comments").select(["report_id", "body"]).execute();
+  const ownReports = new Set(reports.filter((r) => own.has(r.unit_id)).map((r) => r.id));
+  // What the persona legitimately holds: its units' names and reports, their revisions, the flags and comments it is shown.
+  const baseline = [
+    ...units.filter((u) => own.has(u.id)).map((u) => u.name),
+    ...reports.filter((r) => ownReports.has(r.id)).flatMap((r) => [r.draft, r.explanations ?? ""]),
+    ...revisions.filter((r) => ownReports.has(r.report_id)).flatMap((r) => [r.document, r.explanations ?? ""]),
+    ...flags.filter((f) => ownReports.has(f.report_id)).flatMap((f) => [f.message, f.flag_values ?? ""]),
+    ...comments.filter((c) => ownReports.has(c.report_id)).map((c) => c.body),
+  ].join("\n");
+  const baselineNumbers = new Set(numbersIn(baseline));
+  const numbers = new Set<string>();
+  const documentFigures = (json: string) => {
+    const d = JSON.parse(json);
+    return [d.income?.initialBudget, d.income?.adjustedBudget, d.income?.total, d.expenditure?.total, d.carryover, d.selfScore, ...(d.expenditure?.lines ?? []).map((l: { final?: string }) => l.final)];
+  };
+  const foreignReports = new Set(reports.filter((r) => !own.has(r.unit_id)).map((r) => r.id));
+  const candidates = [
+    ...reports.filter((r) => foreignReports.has(r.id)).flatMap((r) => documentFigures(r.draft)),
+    ...revisions.filter((r) => foreignReports.has(r.report_id)).flatMap((r) => documentFigures(r.document)),
+    ...metrics.filter((m) => !own.has(m.unit_id)).flatMap((m) => [m.execution_rate, m.deviation, m.self_score, m.expenditure_fen, m.initial_budget_fen, m.adjusted_budget_fen]),
+  ];
+  for (const value of candidates) {
+    const marker = specific(value);
+    if (marker && !baselineNumbers.has(marker)) numbers.add(marker);
+  }
+  const names = units.filter((u) => !own.has(u.id) && u.name.length >= 4 && !baseline.includes(u.name)).map((u) => u.name);
+  figureCache[p] = { names, numbers };
+  return figureCache[p];
+}
+
+/** The first other unit's figure or name in a staff persona's response, or null. */
+async function foreignFigure(p: Persona, text: string): Promise<string | null> {
+  const markers = await figureMarkers(p);
+  const name = markers.names.find((n) => text.includes(n));
+  if (name) return name;
+  return numbersIn(text).find((n) => markers.numbers.has(n.replace(/^-/, ""))) ?? null;
 }
 
 // ——— the table of cases, per route ————————————————————————————————————————————————————
@@ -679,11 +748,17 @@ interface Tally {
   unauditedDenials: string[];
   checkProblems: string[];
   routesCovered: Set<string>;
+  /** Other units' figures or names in a staff persona's loader responses. */
+  foreignFigures: string[];
+  staffResponsesScanned: number;
+  /** The report page for staff: a county sample in the rule context, or an info flag. */
+  staffViewProblems: string[];
 }
 
 const tally: Tally = {
   cases: 0, allowedCases: 0, deniedCases: 0, crossTenantSuccesses: [], existenceLeaks: [], unexpectedDenials: [], errors: [], foreignRows: [],
   deniedMutations: [], unauditedWrites: [], unauditedDenials: [], checkProblems: [], routesCovered: new Set(),
+  foreignFigures: [], staffResponsesScanned: 0, staffViewProblems: [],
 };
 
 const auditCount = async () => Number((await t.db.selectFrom("audit_log").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
@@ -739,6 +814,17 @@ async function runCase(c: Case) {
         break;
       }
     }
+    if (grants(c.persona).staff.length) {
+      tally.staffResponsesScanned++;
+      const figure = await foreignFigure(c.persona, text);
+      if (figure) tally.foreignFigures.push(`${label}: carries another unit's ${figure}`);
+      if (c.route === "routes/reports.$reportId._index") {
+        const view = dataOf(result) as { perspective?: string; ruleContext?: { county?: unknown }; flags?: Array<{ severity: string }> };
+        if (view.perspective !== "staff") tally.staffViewProblems.push(`${label}: perspective ${view.perspective}`);
+        if (view.ruleContext?.county !== null) tally.staffViewProblems.push(`${label}: ruleContext.county is not null`);
+        if (view.flags?.some((f) => f.severity === "info")) tally.staffViewProblems.push(`${label}: carries info flags`);
+      }
+    }
   }
   if (mutated) await refreshForeign();
 }
@@ -752,6 +838,15 @@ describe(`authorization matrix (${TEST_DIALECT})`, () => {
     table = buildCases();
     expect(Object.keys(w.reports).length).toBeGreaterThanOrEqual(10);
   }, 120_000);
+
+  it("would see another unit's figures: the reviewer's page of a submitted report carries the staff markers", async () => {
+    const markers = await figureMarkers("zonggonghui");
+    expect(markers.numbers.size).toBeGreaterThan(100);
+    expect(markers.names.length).toBeGreaterThan(20);
+    const id = w.reports.L_submitted;
+    const page = await MODULES["routes/reports.$reportId._index"].loader!(getArgs(`/reports/${id}`, "luxian_reviewer", { reportId: id }));
+    expect(await foreignFigure("zonggonghui", await responseText(page))).not.toBeNull();
+  });
 
   it("has a case for every loader and action intent of every route module", () => {
     const missing: string[] = [];
@@ -788,9 +883,12 @@ describe(`authorization matrix (${TEST_DIALECT})`, () => {
     figures.add("wrongly refused (allowed cases denied)", tally.unexpectedDenials.length, { equals: 0 });
     figures.add("tampered-body checks failed", tally.checkProblems.length, { equals: 0 });
     figures.add("denials without audit row", tally.unauditedDenials.length, { equals: 0 });
+    figures.add("staff loader responses scanned for other units' figures", tally.staffResponsesScanned, { atLeast: 40 });
+    figures.add("other units' figures in staff loader responses", tally.foreignFigures.length, { equals: 0 });
+    figures.add("staff report pages with a county sample or info flags", tally.staffViewProblems.length, { equals: 0 });
     for (const d of [...new Set(tally.unauditedDenials.map((s) => s.replace(/ as \S+ on \S+/, "")))].slice(0, 20)) figures.note(`unaudited denial: ${d}`);
 
-    const details = { errors: tally.errors, crossTenantSuccesses: tally.crossTenantSuccesses, foreignRows: tally.foreignRows, existenceLeaks: tally.existenceLeaks, unexpectedDenials: tally.unexpectedDenials, checkProblems: tally.checkProblems, unauditedWrites: tally.unauditedWrites };
+    const details = { errors: tally.errors, crossTenantSuccesses: tally.crossTenantSuccesses, foreignRows: tally.foreignRows, existenceLeaks: tally.existenceLeaks, unexpectedDenials: tally.unexpectedDenials, checkProblems: tally.checkProblems, unauditedWrites: tally.unauditedWrites, foreignFigures: tally.foreignFigures, staffViewProblems: tally.staffViewProblems };
     for (const [k, v] of Object.entries(details)) if (v.length) console.log(`${k}:\n  ${v.slice(0, 30).join("\n  ")}`);
     expect(tally.errors).toEqual([]);
     expect(tally.crossTenantSuccesses).toEqual([]);
@@ -800,6 +898,9 @@ describe(`authorization matrix (${TEST_DIALECT})`, () => {
     expect(tally.checkProblems).toEqual([]);
     expect(tally.unauditedWrites).toEqual([]);
     expect(tally.cases).toBeGreaterThan(1000);
+    expect(tally.foreignFigures).toEqual([]);
+    expect(tally.staffViewProblems).toEqual([]);
+    expect(tally.staffResponsesScanned).toBeGreaterThanOrEqual(40);
   }, 600_000);
 
   // DESIGN.md: "Every state change, comment, login (success and failure), permission denial and
