@@ -181,14 +181,15 @@ export interface InvalidDocument {
 
 // ——— derivation ——————————————————————————————————————————————————————————————————————
 
+type DerivedState = { status: ReportStatus; document: ReportDocument; explanations: Explanations; submittedAt: number | null };
+
 /** Flags, metrics and the triage score of a report in a state. */
-export function derive(
-  subject: ReportSubject,
-  state: { status: ReportStatus; document: ReportDocument; explanations: Explanations; submittedAt: number | null },
-  ctx: CountyYearContext,
-  at: number,
-): DerivedRecords {
-  const flags = checkReport(state.document, ruleContextFor(ctx, subject));
+export function derive(subject: ReportSubject, state: DerivedState, ctx: CountyYearContext, at: number): DerivedRecords {
+  return deriveFromFlags(checkReport(state.document, ruleContextFor(ctx, subject)), state, ctx, at);
+}
+
+/** The same, for flags already computed (a whole history planned at once checks each document once). */
+function deriveFromFlags(flags: Flag[], state: DerivedState, ctx: CountyYearContext, at: number): DerivedRecords {
   const metrics = computeMetrics(state.document, flags, state.explanations);
   return {
     flags: flags.map((f) => ({ ...f, explanation: state.explanations[explanationKey(f)] ?? null })),
@@ -211,7 +212,8 @@ export function cleanExplanations(explanations: Explanations): Explanations {
   return clean;
 }
 
-const bare = (flags: DerivedRecords["flags"]): Flag[] => flags.map(({ explanation: _explanation, ...flag }) => flag);
+/** Flags as a rule states them, without the unit's explanations (a revision's, a save's answer). */
+export const withoutExplanations = (flags: DerivedRecords["flags"]): Flag[] => flags.map(({ explanation: _explanation, ...flag }) => flag);
 
 // ——— the current state of a stored report ———————————————————————————————————————————
 
@@ -323,7 +325,7 @@ export function planTransition(
       },
       revisions: submit
         ? [{
-          id: env.newId(), number: revision, document: report.document, flags: bare(before.flags), explanations: report.explanations,
+          id: env.newId(), number: revision, document: report.document, flags: withoutExplanations(before.flags), explanations: report.explanations,
           sourceFileName: input.sourceFileName ?? null, submittedBy: actor.userId, submittedByName: actor.name, submittedAt: env.now,
         }]
         : [],
@@ -389,8 +391,6 @@ export function planNewReport(
     sourceFileName: r.sourceFileName, submittedBy: r.by.userId, submittedByName: r.by.name, submittedAt: r.submittedAt,
   }));
   const submittedAt = revisions.at(-1)?.submittedAt ?? null;
-  const flags = flagsByDocument[input.draft.document];
-  const metrics = computeMetrics(document, flags, explanations);
   return {
     ok: true,
     flagsByDocument,
@@ -405,11 +405,7 @@ export function planNewReport(
       },
       revisions,
       comments: input.comments,
-      derived: {
-        flags: flags.map((f) => ({ ...f, explanation: explanations[explanationKey(f)] ?? null })),
-        metrics, status: input.status, triageScore: triage(metrics, ctx.settings.deviationPct).score,
-        submittedAt, late: isLate(submittedAt, ctx.deadline), updatedAt: input.updatedAt,
-      },
+      derived: deriveFromFlags(flagsByDocument[input.draft.document], { status: input.status, document, explanations, submittedAt }, ctx, input.updatedAt),
       audit: typeof input.audit === "function" ? input.audit(flagsByDocument) : input.audit,
       affectsPeers: isSubmitted(input.status),
     },

@@ -12,7 +12,7 @@ import type { Database } from "#db/schema";
 import { can, type InScope, type Viewer } from "~/domain/permissions";
 import { emptyReport, type Flag, type ReportDocument } from "~/domain/report";
 import {
-  planIncomingReport, planNewReport, planRecompute, planSave, planTransition, ruleContextFor,
+  planIncomingReport, planNewReport, planRecompute, planSave, planTransition, ruleContextFor, withoutExplanations,
   type CommentRecord, type CountyYearContext, type IncomingReportInput, type DerivedRecords, type Explanations, type ReportPlan, type ReportRowState, type ReportSubject,
   type RevisionRecord, type StoredReport,
 } from "~/domain/reportPlan";
@@ -287,8 +287,6 @@ export type SaveOutcome =
   | { ok: false; conflict: { status: ReportStatus; version: number; updatedAt: number } }
   | { ok: false; invalid: string; errors: Record<string, string> };
 
-const bareFlags = (flags: DerivedRecords["flags"]): Flag[] => flags.map(({ explanation: _explanation, ...flag }) => flag);
-
 /**
  * Saves the draft over `expectedVersion`. A report changed meanwhile (or no longer
  * editable) gets the current state back, nothing written; an invalid document (schema,
@@ -304,7 +302,7 @@ export async function saveDraft(
     const planned = planSave(stored, input, ctx, actor, env());
     if (!planned.ok) return planned;
     if (!(await persistReportPlan(trx, planned.plan))) return { ok: false as const, conflict: await currentState(trx, report.id) };
-    return { ok: true as const, version: input.expectedVersion + 1, flags: bareFlags(planned.plan.derived.flags) };
+    return { ok: true as const, version: input.expectedVersion + 1, flags: withoutExplanations(planned.plan.derived.flags) };
   });
 }
 
