@@ -223,13 +223,19 @@ export interface ReportClassAmountsTable {
   final_fen: BigIntColumn;
 }
 
+/** A received file's bytes, 512 KB per row in order (migration 0007). */
+export interface ReceivedFileChunksTable {
+  file_id: string;
+  seq: number;
+  bytes: Uint8Array;
+}
+
 export interface ReceivedFilesTable {
   id: string;
   county_id: string;
   year: number;
   file_name: string;
   size: number;
-  content: Uint8Array;
   document: string | null;
   extracted_unit_name: string | null;
   /** imported | pending (unit to be chosen) | refused */
@@ -258,6 +264,7 @@ export interface Database {
   report_metrics: ReportMetricsTable;
   report_class_amounts: ReportClassAmountsTable;
   received_files: ReceivedFilesTable;
+  received_file_chunks: ReceivedFileChunksTable;
 }
 
 export type County = Selectable<CountiesTable>;

@@ -6,12 +6,12 @@
  */
 import type { Kysely } from "kysely";
 import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
-import { appendBlobChunks, blobInsertValue } from "#db/dialect";
 import type { Database } from "#db/schema";
 import type { ExpandResult } from "~/domain/import/archive";
 import { emptyReport, type ReportDocument } from "~/domain/report";
 import { matchUnit } from "~/domain/unitMatch";
 import { expandZipUntrusted, readReportUntrusted } from "~/server/convertPool.server";
+import { writeReceivedFileBytes } from "./receivedFileBytes.server";
 import { insertReport, InvalidReportError, lockCounty } from "./reportWrites.server";
 import type { Actor } from "./users.server";
 
@@ -36,16 +36,16 @@ async function countyUnits(db: Kysely<Database>, countyId: string) {
   return db.selectFrom("units").select(["id", "name", "kind"]).where("county_id", "=", countyId).orderBy("code").execute();
 }
 
-/** Stores a received file with its outcome; its bytes in chunks on MySQL, in the same transaction. */
+/** Stores a received file with its outcome and its bytes, in one transaction. */
 async function keepFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, fields: { status: string; message: string; document?: ReportDocument | null; unitName?: string | null; reportId?: string | null }, actor: Actor) {
   const id = newId();
   const write = async (trx: Kysely<Database>) => {
     await trx.insertInto("received_files").values({
-      id, county_id: input.countyId, year: input.year, file_name: input.fileName.slice(0, 255), size: input.bytes.length, content: blobInsertValue(trx, input.bytes),
+      id, county_id: input.countyId, year: input.year, file_name: input.fileName.slice(0, 255), size: input.bytes.length,
       document: fields.document ? toJson(fields.document) : null, extracted_unit_name: fields.unitName?.slice(0, 200) ?? null, status: fields.status,
       message: fields.message.slice(0, 500), report_id: fields.reportId ?? null, created_by: actor.userId, created_at: now(),
     }).execute();
-    await appendBlobChunks(trx, "received_files", "content", id, input.bytes);
+    await writeReceivedFileBytes(trx, id, input.bytes);
   };
   if (db.isTransaction) await write(db);
   else await db.transaction().execute(write);
@@ -115,7 +115,7 @@ async function finish(db: Kysely<Database>, input: { countyId: string; year: num
 /** A reviewer's choice of unit for a pending file. Scope: the file and the unit must lie in `countyIds`. */
 export async function resolvePending(db: Kysely<Database>, countyIds: string[], fileId: string, unitId: string, actor: Actor): Promise<IntakeOutcome | null> {
   if (!countyIds.length) return null;
-  const file = await db.selectFrom("received_files").selectAll().where("id", "=", fileId).where("county_id", "in", countyIds).where("status", "=", "pending").executeTakeFirst();
+  const file = await db.selectFrom("received_files").select(["id", "county_id", "year", "file_name", "document"]).where("id", "=", fileId).where("county_id", "in", countyIds).where("status", "=", "pending").executeTakeFirst();
   if (!file) return null;
   const unit = await db.selectFrom("units").select(["id", "name", "kind"]).where("id", "=", unitId).where("county_id", "=", file.county_id).executeTakeFirst();
   if (!unit) return null;

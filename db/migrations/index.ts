@@ -6,6 +6,7 @@ import * as m0003 from "./0003_scale_indexes";
 import * as m0004 from "./0004_county_data_version";
 import * as m0005 from "./0005_queue_order_indexes";
 import * as m0006 from "./0006_login_throttle";
+import * as m0007 from "./0007_received_file_chunks";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0004_county_data_version": m0004,
   "0005_queue_order_indexes": m0005,
   "0006_login_throttle": m0006,
+  "0007_received_file_chunks": m0007,
 };

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { zipSync, strToU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { expandZip, intakeFile, resolvePending } from "~/models/intake.server";
+import { FILE_CHUNK_BYTES, readReceivedFileBytes } from "~/models/receivedFileBytes.server";
 import { insertUnit } from "~/models/units.server";
 import { seedDemo, type DemoSeed } from "../../scripts/lib/seed";
 import { useTestDatabase, TEST_DIALECT } from "./support/db";
@@ -21,9 +22,21 @@ describe(`bulk intake (${TEST_DIALECT})`, () => {
     expect(report).toMatchObject({ status: "submitted", source: "intake", unit_id: seed.unitIds["泸县教育和体育局"] });
     const metrics = await t.db.selectFrom("report_metrics").select(["errors", "status"]).where("report_id", "=", outcome.reportId!).executeTakeFirstOrThrow();
     expect(Number(metrics.errors)).toBe(2);
-    const file = await t.db.selectFrom("received_files").select(["content", "report_id", "status"]).where("id", "=", outcome.fileId).executeTakeFirstOrThrow();
-    expect(Buffer.from(file.content).toString("utf8")).toBe(text);
+    const file = await t.db.selectFrom("received_files").select(["report_id", "status"]).where("id", "=", outcome.fileId).executeTakeFirstOrThrow();
+    expect(Buffer.from(await readReceivedFileBytes(t.db, outcome.fileId)).toString("utf8")).toBe(text);
     expect(file.report_id).toBe(outcome.reportId);
+  });
+
+  it("keeps a file of several chunks byte for byte, and an empty file as one empty chunk", async () => {
+    const bytes = new Uint8Array(2 * FILE_CHUNK_BYTES + 12_345);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + (i >> 11)) & 0xff;
+    const outcome = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "乱码.txt", bytes }, actor);
+    expect(outcome.status).toBe("refused");
+    const chunks = await t.db.selectFrom("received_file_chunks").select("seq").where("file_id", "=", outcome.fileId).orderBy("seq").execute();
+    expect(chunks.map((c) => Number(c.seq))).toEqual([0, 1, 2]);
+    expect(Buffer.from(await readReceivedFileBytes(t.db, outcome.fileId)).equals(Buffer.from(bytes))).toBe(true);
+    const empty = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "空.txt", bytes: new Uint8Array() }, actor);
+    expect((await readReceivedFileBytes(t.db, empty.fileId)).length).toBe(0);
   });
 
   it("refuses a second report for the same unit and year, and a report of another year", async () => {
