@@ -9,6 +9,8 @@
  * exceljs sees it.
  */
 import { docxToText } from "./docx";
+import { htmlToText } from "./html";
+import { pdfToText } from "./pdf";
 import type { ConvertResult } from "./flat";
 import { xlsxToText } from "./xlsx";
 import { looksLikeOle2, looksLikeZip, zipNames, zipProblemMessage } from "./zip";
@@ -63,7 +65,11 @@ export async function convertUpload(fileName: string, data: Uint8Array): Promise
       case "et":
         return fail("不支持旧版 Excel 格式，请另存为 .xlsx 后上传");
       case "pdf":
-        return fail("不支持 PDF 文件，请上传 Word(.docx)、Excel(.xlsx) 或文本(.txt) 文件");
+        return await pdfToText(data);
+      case "html":
+      case "htm":
+      case "mhtml":
+        return await htmlToText(data);
       case "txt":
       case "":
         return decodeText(data);

@@ -23,6 +23,7 @@ import {
 } from "./narrative";
 import { dropOutOfRangeNumbers, normalizeNumerals } from "./numbers";
 import { sectionText, splitSections, type Outline } from "./sections";
+import { relayTables } from "./layouts";
 import { extractTable, type TableFacts } from "./table";
 
 export type { ImportWarning, SourceRef } from "./context";
@@ -68,7 +69,9 @@ export function parseReportText(input: string): ImportResult {
   if (utf8Length(input, MAX_INPUT_BYTES) > MAX_INPUT_BYTES) {
     return failure("文件过大（超过2MB），请确认选择的是绩效自评报告");
   }
-  const lines = input.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  // Tables in other layouts (pipes, one cell per line, aligned columns…) become cell lines first.
+  const relaid = relayTables(input.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/));
+  const lines = relaid.lines;
   const ctx = new ImportContext(lines);
   const { tables, outside } = tokenize(lines);
   // Numbers are read from normalised text; text values and SourceRefs keep the input as written.
@@ -111,7 +114,7 @@ export function parseReportText(input: string): ImportResult {
   return {
     ok: true,
     document: ctx.document,
-    sources: ctx.sources,
+    sources: onInputLines(ctx.sources, relaid.origin),
     uncertain: ctx.uncertain,
     missing: missingPaths(ctx.document),
     warnings: ctx.warnings,
@@ -165,6 +168,11 @@ function narrativeSections(outline: Outline, lineText: (line: number) => string)
     narrative[count === 1 ? base : `${base}（${count}）`] = sectionText(section, lineText).slice(0, 50_000);
   }
   return narrative;
+}
+
+/** Sources point at the relaid text's lines; the user sees the input's. */
+function onInputLines(sources: Record<string, SourceRef>, origin: ReadonlyArray<number>): Record<string, SourceRef> {
+  return Object.fromEntries(Object.entries(sources).map(([path, ref]) => [path, { ...ref, line: origin[ref.line - 1] ?? ref.line }]));
 }
 
 function missingPaths(doc: ReportDocument): string[] {
