@@ -15,7 +15,7 @@ export const FORMAT = "self-evaluation/v1" as const;
  * A decimal string of a kind, within the limits of money.ts (decimals, sign, magnitude):
  * the one check every write of a document goes through.
  */
-const decimalOf = (kind: DecimalKind) =>
+export const decimalOf = (kind: DecimalKind) =>
   z.string().superRefine((value, ctx) => {
     const problem = decimalProblem(value, kind);
     if (problem) ctx.addIssue({ code: "custom", message: decimalProblemMessage(problem, kind) });
@@ -179,15 +179,20 @@ export type DocumentCheck =
 export function validateReport(value: unknown): DocumentCheck {
   const parsed = reportDocumentSchema.safeParse(value);
   if (parsed.success) return { ok: true, document: parsed.data };
+  return { ok: false, ...schemaProblems(parsed.error, "报告内容无效") };
+}
+
+/** A schema failure as one Chinese message per path plus a summary naming the first field. */
+export function schemaProblems(error: z.ZodError, summary: string): { errors: Record<string, string>; message: string } {
   const errors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
+  for (const issue of error.issues) {
     const path = formatPath(issue.path.filter((s): s is string | number => typeof s !== "symbol"));
     errors[path || "_form"] ??= issue.message;
   }
   const [path, message] = Object.entries(errors)[0];
   const more = Object.keys(errors).length - 1;
   const label = path === "_form" ? "" : `${fieldLabel(path)}：`;
-  return { ok: false, errors, message: `报告内容无效：${label}${message}${more > 0 ? `（另有${more}处）` : ""}` };
+  return { errors, message: `${summary}：${label}${message}${more > 0 ? `（另有${more}处）` : ""}` };
 }
 export type Headcount = z.infer<typeof headcountSchema>;
 export type ExpenditureLine = z.infer<typeof expenditureLineSchema>;

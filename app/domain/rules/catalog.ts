@@ -47,9 +47,11 @@ export type RuleId = (typeof RULES)[number]["id"];
 
 export const RULE_IDS: readonly RuleId[] = RULES.map((r) => r.id);
 
-const SEVERITY = new Map<string, Severity>(RULES.map((r) => [r.id, r.severity]));
-
-/** Build a flag; the severity always comes from the catalogue. */
-export function flag(rule: RuleId, path: string, message: string, values: Flag["values"]): Flag {
-  return { rule, severity: SEVERITY.get(rule)!, path, message, values };
+/** A flag builder for one catalogue: the severity always comes from the catalogue. */
+export function flagBuilder<Id extends string>(catalogue: ReadonlyArray<{ id: Id; severity: Severity }>) {
+  const severity = new Map<string, Severity>(catalogue.map((r) => [r.id, r.severity]));
+  return (rule: Id, path: string, message: string, values: Flag["values"]): Flag => ({ rule, severity: severity.get(rule)!, path, message, values });
 }
+
+/** Build a department-rule flag. */
+export const flag = flagBuilder<RuleId>(RULES);
