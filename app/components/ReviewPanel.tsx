@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useState } from "react";
+import { excerptOfChange } from "~/domain/diff";
 import type { ReportStatus } from "~/domain/vocabulary";
 import { TRANSITION_LABELS, type Transition } from "~/domain/workflow";
 
@@ -55,14 +56,42 @@ export function ReviewPanel({ version, transitions, errorCount, busy, changes, c
             <table className="data">
               <thead><tr><th>字段</th><th>修改前</th><th>修改后</th></tr></thead>
               <tbody>
-                {changes.map((c) => (
-                  <tr key={c.path} data-path={c.path}><td>{c.label}</td><td className="before">{c.before ?? "—"}</td><td className="after">{c.after ?? "—"}</td></tr>
-                ))}
+                {changes.map((c) => <ChangeRow key={c.path} change={c} />)}
               </tbody>
             </table>
           ) : <p className="muted">内容没有变化。</p>}
         </details>
       ) : null}
     </section>
+  );
+}
+
+/** Past this a value (a narrative section, a long goal) is shown as the changed part only. */
+export const LONG_VALUE = 200;
+
+const previewOf = (text: string) => (Array.from(text).length > LONG_VALUE ? `${Array.from(text).slice(0, LONG_VALUE).join("")}…` : text);
+
+/** One changed field; a long text shows what changed, the whole of both sides on request. */
+export function ChangeRow({ change }: { change: Change }) {
+  const [full, setFull] = useState(false);
+  const { before, after } = change;
+  const long = (before?.length ?? 0) > LONG_VALUE || (after?.length ?? 0) > LONG_VALUE;
+  const excerpt = long && !full ? (before != null && after != null ? excerptOfChange(before, after) : { before: before && previewOf(before), after: after && previewOf(after) }) : { before, after };
+  return (
+    <tr data-path={change.path}>
+      <td>
+        {change.label}
+        {long ? (
+          <>
+            <br />
+            <button type="button" className="link-button small" aria-expanded={full} onClick={() => setFull(!full)}>
+              {full ? "只看修改处" : `查看全文（修改前${before?.length ?? 0}字，修改后${after?.length ?? 0}字）`}
+            </button>
+          </>
+        ) : null}
+      </td>
+      <td className={long ? "before ro-multiline" : "before"}>{excerpt.before ?? "—"}</td>
+      <td className={long ? "after ro-multiline" : "after"}>{excerpt.after ?? "—"}</td>
+    </tr>
   );
 }

@@ -8,6 +8,9 @@
  * Numbers are read as numerals.ts reads every number people write (full-width digits and
  * punctuation, blanks, thousands separators, "5." and ".5"; decimals kept as typed), with a
  * trailing % accepted for percent fields only and 年/年度 after the year; no other unit.
+ *
+ * The narrative (the report's prose, a record title → text in the document) is a list of
+ * sections in the form: titles are edited, so they cannot be the keys while being typed.
  */
 import { z } from "zod";
 import { decimalProblem, decimalProblemMessage, LIMIT_MESSAGES, type DecimalKind } from "./money";
@@ -53,6 +56,12 @@ export interface FormIndicator {
   score: string;
 }
 
+/** One prose section of the report (基本情况, 存在问题 …), in the document's order. */
+export interface FormNarrativeSection {
+  title: string;
+  text: string;
+}
+
 export interface FormDocument {
   format: typeof FORMAT;
   unit: { name: string; code: string; county: string };
@@ -73,8 +82,7 @@ export interface FormDocument {
     tasks: FormTask[];
     indicators: FormIndicator[];
   };
-  /** Not edited by the form; carried through unchanged. */
-  narrative?: Record<string, string>;
+  narrative: FormNarrativeSection[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -116,6 +124,23 @@ export const FORM_MESSAGES = {
   tooLarge: "数值过大",
   year: "年度应为2000–2100之间的整数",
   functionCode: "科目编码应为7位数字",
+  narrativeTitleMissing: "请填写本节标题",
+  narrativeTitleReserved: "该标题不可用，请修改",
+  narrativeInvalid: "本节内容无效",
+} as const;
+
+// The document's own limits (report.ts), read off its schema so that the form and a save
+// cannot disagree.
+const narrativeRecord = reportDocumentSchema.shape.narrative.unwrap();
+export const NARRATIVE_LIMITS = Object.freeze({
+  title: narrativeRecord.keyType.maxLength ?? 200,
+  text: narrativeRecord.valueType.maxLength ?? 50_000,
+});
+
+export const NARRATIVE_MESSAGES = {
+  titleTooLong: (length: number) => `标题不能超过${NARRATIVE_LIMITS.title}个字（现有${length}字）`,
+  textTooLong: (length: number) => `正文不能超过${NARRATIVE_LIMITS.text}个字（现有${length}字）`,
+  titleDuplicate: (section: number) => `与第${section}节标题重复`,
 } as const;
 
 const PERCENT_UNITS = ["%"] as const;
@@ -176,6 +201,7 @@ export type RowIndex = Record<ListPath, number[]>;
 export const blankLine = (): FormExpenditureLine => ({ code: "", name: "", budget: "", final: "", statedRatePct: "" });
 export const blankAdjustment = (): FormAdjustment => ({ reason: "", amount: "" });
 export const blankTask = (): FormTask => ({ name: "", content: "" });
+export const blankNarrativeSection = (): FormNarrativeSection => ({ title: "", text: "" });
 export const blankIndicator = (): FormIndicator => ({
   level1: "", level2: "", name: "", nature: "", target: "", unit: "", weightPct: "", actual: "", score: "",
 });
@@ -250,8 +276,8 @@ export function toFormDocument(doc: ReportDocument): FormDocument {
         unit: str(i.unit), weightPct: str(i.weightPct), actual: i.actual, score: str(i.score),
       })),
     },
+    narrative: Object.entries(doc.narrative ?? {}).map(([title, text]) => ({ title, text })),
   };
-  if (doc.narrative) form.narrative = { ...doc.narrative };
   return form;
 }
 
@@ -373,20 +399,57 @@ export function fromFormDocument(form: FormDocument): FormConversion {
         score: decimal(`${p}.score`, ind.score),
       })),
     },
-    ...(form.narrative ? { narrative: form.narrative } : {}),
   };
+  const narrative = narrativeOf(form.narrative, fail);
+  if (narrative.sections.size > 0) doc.narrative = narrative.record;
 
   // Everything else the schema knows (text lengths, list sizes) with the schema's own
   // messages, mapped back to the form's row indices.
   const parsed = reportDocumentSchema.safeParse(doc);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
+      if (issue.path[0] === "narrative") {
+        // narrativeOf checked the same limits in Chinese; anything else lands on its section.
+        const section = narrative.sections.get(String(issue.path[1]));
+        fail(section === undefined ? "narrative" : `narrative[${section}].text`, FORM_MESSAGES.narrativeInvalid);
+        continue;
+      }
       const path = formatPath(issue.path.filter((s): s is string | number => typeof s !== "symbol"));
       fail(path ? toFormPath(path, rowIndex) : "_form", issue.message);
     }
   }
   const ok = parsed.success && Object.keys(errors).length === 0;
   return { document: ok ? parsed.data : null, errors, rowIndex };
+}
+
+/**
+ * The form's sections → the document's record, in the form's order, and title → form index.
+ * Blank sections are dropped. Titles are trimmed; the text is kept exactly as typed (a
+ * leading 　　 indents a paragraph, and a round trip must not change the prose).
+ */
+function narrativeOf(
+  sections: readonly FormNarrativeSection[],
+  fail: (path: string, message: string) => void,
+): { record: Record<string, string>; sections: Map<string, number> } {
+  const record: Record<string, string> = {};
+  const at = new Map<string, number>();
+  sections.forEach((section, i) => {
+    const title = section.title.trim();
+    if (title === "" && section.text.trim() === "") return;
+    const path = `narrative[${i}]`;
+    if (section.text.length > NARRATIVE_LIMITS.text) fail(`${path}.text`, NARRATIVE_MESSAGES.textTooLong(section.text.length));
+    const first = at.get(title);
+    if (title === "") fail(`${path}.title`, FORM_MESSAGES.narrativeTitleMissing);
+    // A record cannot hold this key: the schema would drop the section without a word.
+    else if (title === "__proto__") fail(`${path}.title`, FORM_MESSAGES.narrativeTitleReserved);
+    else if (title.length > NARRATIVE_LIMITS.title) fail(`${path}.title`, NARRATIVE_MESSAGES.titleTooLong(title.length));
+    else if (first !== undefined) fail(`${path}.title`, NARRATIVE_MESSAGES.titleDuplicate(first + 1));
+    else {
+      at.set(title, i);
+      record[title] = section.text;
+    }
+  });
+  return { record, sections: at };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -430,7 +493,13 @@ export const formDocumentSchema = z.object({
       )
       .max(2000),
   }),
-  narrative: z.record(z.string().max(1000), field).optional(),
+  narrative: z
+    .union([
+      z.array(z.object({ title: field, text: field })).max(2000),
+      // A page loaded before the form edited the narrative posts the document's record.
+      z.record(z.string().max(1000), field).transform((record) => Object.entries(record).map(([title, text]) => ({ title, text }))),
+    ])
+    .default([]),
 }) satisfies z.ZodType<FormDocument, unknown>;
 
 /**

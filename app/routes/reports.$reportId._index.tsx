@@ -133,6 +133,7 @@ export default function ReportPage() {
         </div>
         <nav className="report-links">
           {view.editable ? <Link to="import">导入报告</Link> : null}
+          <a href="#section-narrative">文字说明{view.document.narrative ? `（${Object.keys(view.document.narrative).length}节）` : ""}</a>
           <a href={`/reports/${report.id}/export.json`}>导出 JSON</a>
           <a href={`/reports/${report.id}/targets.xlsx`}>导出自评表（Excel）</a>
           <Link to="print">打印</Link>

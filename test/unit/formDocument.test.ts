@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  blankIndicator, blankLine, FORM_MESSAGES as M, foldNumeral, fromFormDocument, numberKindOf, parseDecimalField, parseIntegerField,
-  readExplanations, readFormDocument, toFormDocument, toFormPath, type FormDocument, type NumberKind,
+  blankIndicator, blankLine, blankNarrativeSection, FORM_MESSAGES as M, foldNumeral, fromFormDocument, NARRATIVE_LIMITS, numberKindOf,
+  parseDecimalField, parseIntegerField, readExplanations, readFormDocument, toFormDocument, toFormPath, type FormDocument, type NumberKind,
 } from "~/domain/formDocument";
 import { getAt, setAt } from "~/domain/paths";
 import { emptyReport, reportDocumentSchema, type ReportDocument } from "~/domain/report";
@@ -275,6 +275,85 @@ describe("blank rows", () => {
   });
 });
 
+describe("the narrative", () => {
+  const NARRATIVE = {
+    "一、部门（单位）基本情况": "　　泸县总工会是一级预算单位。\n　　内设机构5个。\n",
+    "二、部门资金收支情况": "收入合计575.65万元。",
+    "四、评价结论及建议": "",
+  };
+  const withNarrative = (): ReportDocument => ({ ...reference(), narrative: { ...NARRATIVE } });
+
+  it("is a list of sections in the form, in the document's order, and comes back exactly", () => {
+    const form = toFormDocument(withNarrative());
+    expect(form.narrative).toEqual([
+      { title: "一、部门（单位）基本情况", text: NARRATIVE["一、部门（单位）基本情况"] },
+      { title: "二、部门资金收支情况", text: "收入合计575.65万元。" },
+      { title: "四、评价结论及建议", text: "" },
+    ]);
+    const back = fromFormDocument(form);
+    expect(back.errors).toEqual({});
+    expect(back.document).toStrictEqual(withNarrative());
+    // Order is the record's key order: the print view and the export follow it.
+    expect(Object.keys(back.document!.narrative!)).toEqual(Object.keys(NARRATIVE));
+  });
+
+  it("a report without narrative has an empty list and stays without", () => {
+    expect(toFormDocument(reference()).narrative).toEqual([]);
+    expect("narrative" in fromFormDocument(toFormDocument(reference())).document!).toBe(false);
+  });
+
+  it("takes edits, added and removed sections; keeps the text as typed, trims titles", () => {
+    const form = toFormDocument(withNarrative());
+    form.narrative[1].text = "收入合计575.65万元，\n\n  支出合计575.65万元。  ";
+    form.narrative.splice(0, 1);
+    form.narrative.push({ title: "  五、存在问题  ", text: "预算编制不够精准。" }, blankNarrativeSection());
+    const { document, errors } = fromFormDocument(form);
+    expect(errors).toEqual({});
+    expect(document!.narrative).toStrictEqual({
+      "二、部门资金收支情况": "收入合计575.65万元，\n\n  支出合计575.65万元。  ",
+      "四、评价结论及建议": "",
+      "五、存在问题": "预算编制不够精准。",
+    });
+    expect(Object.keys(document!.narrative!)).toEqual(["二、部门资金收支情况", "四、评价结论及建议", "五、存在问题"]);
+  });
+
+  it("removing every section leaves the document without narrative", () => {
+    const form = toFormDocument(withNarrative());
+    form.narrative = [blankNarrativeSection(), { title: " ", text: "\n " }];
+    const { document, errors } = fromFormDocument(form);
+    expect(errors).toEqual({});
+    expect(document).toStrictEqual(reference());
+  });
+
+  it("has the document's limits, read from report.ts", () => {
+    expect(NARRATIVE_LIMITS).toEqual({ title: 200, text: 50_000 });
+  });
+
+  it.each<[string, FormDocument["narrative"], Record<string, string>]>([
+    ["text over 50,000 characters", [{ title: "一、基本情况", text: "字".repeat(50_001) }], { "narrative[0].text": "正文不能超过50000个字（现有50001字）" }],
+    ["a title over 200 characters", [{ title: "题".repeat(201), text: "正文" }], { "narrative[0].title": "标题不能超过200个字（现有201字）" }],
+    ["text without a title", [{ title: "一、基本情况", text: "甲" }, { title: "  ", text: "乙" }], { "narrative[1].title": M.narrativeTitleMissing }],
+    ["the same title twice", [{ title: "存在问题", text: "甲" }, blankNarrativeSection(), { title: " 存在问题", text: "乙" }], { "narrative[2].title": "与第1节标题重复" }],
+    ["a title the record cannot hold", [{ title: "__proto__", text: "甲" }], { "narrative[0].title": M.narrativeTitleReserved }],
+  ])("%s → a Chinese error beside the field", (_what, sections, expected) => {
+    const form = toFormDocument(reference());
+    form.narrative = sections;
+    const result = fromFormDocument(form);
+    expect(result.errors).toEqual(expected);
+    expect(result.document).toBeNull();
+    // Nothing typed is lost: the form itself is not touched.
+    expect(form.narrative).toEqual(sections);
+  });
+
+  it("accepts exactly the limits", () => {
+    const form = toFormDocument(reference());
+    form.narrative = [{ title: "题".repeat(200), text: "字".repeat(50_000) }];
+    const result = fromFormDocument(form);
+    expect(result.errors).toEqual({});
+    expect(reportDocumentSchema.safeParse(result.document).success).toBe(true);
+  });
+});
+
 describe("number kinds", () => {
   it.each([
     ["income.total", "amount"],
@@ -293,6 +372,15 @@ describe("reading a posted form", () => {
   it("accepts the JSON of a FormDocument", () => {
     const form = toFormDocument(reference());
     expect(readFormDocument(JSON.stringify(form))).toEqual(form);
+  });
+
+  it("reads the narrative as sections; a post without it has none, one with the document's record is converted", () => {
+    const form = toFormDocument({ ...reference(), narrative: { 甲: "一", 乙: "二" } });
+    expect(readFormDocument(JSON.stringify(form))!.narrative).toEqual([{ title: "甲", text: "一" }, { title: "乙", text: "二" }]);
+    const { narrative: _gone, ...without } = form;
+    expect(readFormDocument(JSON.stringify(without))!.narrative).toEqual([]);
+    expect(readFormDocument(JSON.stringify({ ...form, narrative: { 甲: "一", 乙: "二" } }))!.narrative).toEqual(form.narrative);
+    expect(readFormDocument(JSON.stringify({ ...form, narrative: [{ title: "甲" }] }))).toBeNull();
   });
 
   it.each([

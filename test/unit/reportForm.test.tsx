@@ -200,6 +200,93 @@ describe("ReportFormView", () => {
   });
 });
 
+describe("the narrative (文字说明)", () => {
+  const LONG = `　　${"泸县总工会坚持以习近平新时代中国特色社会主义思想为指导，".repeat(30)}\n　　第二段。`;
+  const withNarrative = (): ReportDocument => ({
+    ...reference(),
+    narrative: { "一、部门（单位）基本情况": "　　泸县总工会是一级预算单位。\n\n　　内设机构5个。", "三、部门预算绩效分析": LONG, "五、存在问题": "无" },
+  });
+  const narrativeOf = (post: ReportFormPost) => JSON.parse(post.document).narrative as Array<{ title: string; text: string }>;
+
+  it("staff edit each section's title and text in the form that saves the draft", () => {
+    render({ initial: withNarrative() });
+    const text = field<HTMLTextAreaElement>("narrative[0].text")!;
+    expect(text.tagName).toBe("TEXTAREA");
+    expect(text.value).toBe("　　泸县总工会是一级预算单位。\n\n　　内设机构5个。");
+    expect(field("narrative[1].title")!.value).toBe("三、部门预算绩效分析");
+    expect(container.querySelector(`label[for="${CSS.escape("field-narrative[0].text")}"]`)!.textContent).toBe("第1节 正文");
+    type(text, "　　改写后的基本情况。");
+    expect(container.textContent).toContain("有未保存的修改");
+    click(buttonNamed("保存草稿"));
+    expect(narrativeOf(posts[0])[0]).toEqual({ title: "一、部门（单位）基本情况", text: "　　改写后的基本情况。" });
+    expect(narrativeOf(posts[0]).map((s) => s.title)).toEqual(["一、部门（单位）基本情况", "三、部门预算绩效分析", "五、存在问题"]);
+  });
+
+  it("adds, removes (with undo) and reorders sections", () => {
+    render({ initial: withNarrative() });
+    click(buttonNamed("添加一节（文字说明）"));
+    type(field("narrative[3].title")!, "六、改进建议");
+    type(field<HTMLTextAreaElement>("narrative[3].text")!, "加强预算编制。");
+    click(buttonNamed("删除第2节"));
+    expect(field("narrative[1].title")!.value).toBe("五、存在问题");
+    expect(container.textContent).toContain("已删除“三、部门预算绩效分析”");
+    click(buttonNamed("撤销删除"));
+    expect(field("narrative[1].title")!.value).toBe("三、部门预算绩效分析");
+    click(buttonNamed("删除第2节"));
+    click(buttonNamed("上移第3节"));
+    click(buttonNamed("保存草稿"));
+    expect(narrativeOf(posts[0])).toEqual([
+      { title: "一、部门（单位）基本情况", text: "　　泸县总工会是一级预算单位。\n\n　　内设机构5个。" },
+      { title: "六、改进建议", text: "加强预算编制。" },
+      { title: "五、存在问题", text: "无" },
+    ]);
+  });
+
+  it("shows a Chinese error beside the section, keeps what was typed and refuses to save", () => {
+    render({ initial: withNarrative() });
+    const text = field<HTMLTextAreaElement>("narrative[2].text")!;
+    const tooLong = "字".repeat(50_001);
+    type(text, tooLong);
+    blur(text);
+    expect(container.textContent).toContain("正文不能超过50000个字（现有50001字）");
+    expect(text.getAttribute("aria-invalid")).toBe("true");
+    expect(text.value).toBe(tooLong);
+    expect(container.textContent).toContain("50,001 / 50,000字");
+    type(field("narrative[1].title")!, "一、部门（单位）基本情况");
+    click(buttonNamed("保存草稿"));
+    expect(posts).toHaveLength(0);
+    const summary = container.querySelector(".error-summary")!.textContent!;
+    expect(summary).toContain("文字说明第3节·正文：正文不能超过50000个字");
+    expect(summary).toContain("文字说明第2节·标题：与第1节标题重复");
+  });
+
+  it("reviewers read the text as written, long sections folded, without inputs", () => {
+    render({ initial: withNarrative(), editable: false });
+    expect(container.querySelectorAll("textarea, input")).toHaveLength(0);
+    const first = field<HTMLElement>("narrative[0].text")!;
+    // Whitespace and blank lines are the text's own (shown with white-space: pre-wrap).
+    expect(first.textContent).toBe("　　泸县总工会是一级预算单位。\n\n　　内设机构5个。");
+    expect(first.className).toContain("ro-multiline");
+    const headings = [...container.querySelectorAll("#section-narrative h3")].map((h) => h.textContent);
+    expect(headings).toEqual(["一、部门（单位）基本情况", "三、部门预算绩效分析", "五、存在问题"]);
+    const long = field<HTMLElement>("narrative[1].text")!;
+    expect(long.textContent!.length).toBeLessThan(LONG.length);
+    expect(long.textContent!.endsWith("…")).toBe(true);
+    const toggle = buttonNamed(`展开全文（共${LONG.length.toLocaleString("zh-CN")}字）`);
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    click(toggle);
+    expect(long.textContent).toBe(LONG);
+    click(buttonNamed("收起"));
+    expect(long.textContent!.endsWith("…")).toBe(true);
+    expect(container.textContent).not.toContain("添加一节");
+  });
+
+  it("a report without narrative says so to the reviewer", () => {
+    render({ editable: false });
+    expect(container.querySelector("#section-narrative")!.textContent).toContain("暂无文字说明");
+  });
+});
+
 describe("row edits keep explanations with their rows", () => {
   const form = toFormDocument(reference());
   const explanations = {

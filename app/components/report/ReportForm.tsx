@@ -15,12 +15,14 @@ import { explanationKey } from "~/domain/metrics";
 import { setAt } from "~/domain/paths";
 import type { Flag, ReportDocument } from "~/domain/report";
 import { checkReport, RULES, type RuleContext } from "~/domain/rules";
-import { fieldLabel, STATUS_LABELS, type ReportStatus } from "~/domain/vocabulary";
+import { STATUS_LABELS, type ReportStatus } from "~/domain/vocabulary";
 import { ReportFormContext, type DisplayFlag, type ReportFormContextValue } from "./context";
 import { computeFigures } from "./figures";
 import { FlagsPanel } from "./FlagsPanel";
 import { focusField, useDebounced } from "./hooks";
+import { formFieldLabel } from "./labels";
 import { LiveFigures } from "./LiveFigures";
+import { NarrativeSection } from "./NarrativeSection";
 import { addRow, moveRow, removeRow } from "./rows";
 import { BasicSection, BudgetSection, ConclusionSection, IncomeSection, ProjectsSection, TargetsSection } from "./sections";
 import { StatusBar } from "./StatusBar";
@@ -51,6 +53,8 @@ export interface ReportFormProps {
   serverResult?: ServerResult;
   /** Show info-severity flags (docs/domain.md: reviewers only). Default true. */
   showInfo?: boolean;
+  /** The 文字说明 section at the end of the form. Default true; the print view puts the narrative first itself. */
+  narrativeSection?: boolean;
 }
 
 /** The fields of every post. */
@@ -119,7 +123,7 @@ function blockers(conversion: FormConversion, serverErrors: Record<string, strin
 }
 
 export function ReportFormView(props: ReportFormViewProps) {
-  const { editable, onPost, busy, result, ruleContext, showInfo = true } = props;
+  const { editable, onPost, busy, result, ruleContext, showInfo = true, narrativeSection = true } = props;
 
   const [form, setForm] = useState<FormDocument>(() => toFormDocument(props.initial));
   const [explanations, setExplanations] = useState<Record<string, string>>(() => ({ ...props.explanations }));
@@ -191,6 +195,11 @@ export function ReportFormView(props: ReportFormViewProps) {
       addRow: (list: ListPath) => setForm((f) => addRow(f, list)),
       removeRow: (list, index) => applyRowEdit(removeRow(formRef.current, explanationsRef.current, list, index)),
       moveRow: (list, index, delta) => applyRowEdit(moveRow(formRef.current, explanationsRef.current, list, index, delta)),
+      editNarrative: (edit) => {
+        setForm((f) => ({ ...f, narrative: edit(f.narrative) }));
+        // Section numbers shift: a server error keyed by one would now point at another.
+        setServerErrors((e) => (Object.keys(e).some(isNarrativePath) ? Object.fromEntries(Object.entries(e).filter(([p]) => !isNarrativePath(p))) : e));
+      },
     }),
     [form, editable, setField, touch, serverErrors, showAllErrors, touched, conversion.errors, flagsByPath, applyRowEdit],
   );
@@ -306,7 +315,7 @@ export function ReportFormView(props: ReportFormViewProps) {
                 {visibleErrors.map(([path, message]) => (
                   <li key={path}>
                     <button type="button" className="link-button" onClick={() => focusField(path)}>
-                      {fieldLabel(path)}：{message}
+                      {formFieldLabel(path)}：{message}
                     </button>
                   </li>
                 ))}
@@ -323,6 +332,7 @@ export function ReportFormView(props: ReportFormViewProps) {
             <ProjectsSection />
             <ConclusionSection />
             <TargetsSection />
+            {narrativeSection ? <NarrativeSection /> : null}
           </div>
           <aside className="report-aside" aria-label="实时计算与检查结果">
             <LiveFigures figures={figures} />
@@ -344,6 +354,8 @@ export function ReportFormView(props: ReportFormViewProps) {
     </ReportFormContext.Provider>
   );
 }
+
+const isNarrativePath = (path: string) => path === "narrative" || path.startsWith("narrative[") || path.startsWith("narrative.");
 
 const count = (flags: readonly Flag[], severity: Flag["severity"]) => flags.filter((f) => f.severity === severity).length;
 

@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import type { FormDocument, ListPath } from "~/domain/formDocument";
+import type { FormDocument, FormNarrativeSection, ListPath } from "~/domain/formDocument";
 import type { Flag } from "~/domain/report";
 import { getAt } from "~/domain/paths";
 import { SEVERITIES } from "~/domain/vocabulary";
@@ -26,6 +26,8 @@ export interface ReportFormContextValue {
   addRow(list: ListPath): void;
   removeRow(list: ListPath, index: number): void;
   moveRow(list: ListPath, index: number, delta: -1 | 1): void;
+  /** Add, remove or reorder narrative sections (no explanations hang on them). */
+  editNarrative(edit: (sections: FormNarrativeSection[]) => FormNarrativeSection[]): void;
 }
 
 export const ReportFormContext = createContext<ReportFormContextValue | null>(null);

@@ -6,7 +6,7 @@
 import type { ListPath } from "~/domain/formDocument";
 import type { DecimalKind } from "~/domain/money";
 import { decimalKindOf } from "~/domain/report";
-import { COLUMN_NAMES, FIELD_NAMES } from "~/domain/vocabulary";
+import { COLUMN_NAMES, FIELD_NAMES, fieldLabel } from "~/domain/vocabulary";
 
 const UNITS: Partial<Record<DecimalKind, string>> = { amount: "万元", signedAmount: "万元", percent: "%", signedPercent: "%" };
 
@@ -34,3 +34,15 @@ export const COLUMN_LABELS = Object.fromEntries(
 
 /** aria-label of a table cell: "第2行 决算数". */
 export const cellLabel = (list: ListPath, index: number, column: string) => `第${index + 1}行 ${COLUMN_NAMES[list][column] ?? column}`;
+
+export const NARRATIVE_NAME = "文字说明";
+
+/** A narrative section's field (a form path, `narrative[2].text`) → "文字说明第3节·正文". */
+export function narrativeFieldLabel(path: string): string | undefined {
+  if (path === "narrative") return NARRATIVE_NAME;
+  const m = /^narrative\[(\d+)\]\.(title|text)$/.exec(path);
+  return m ? `${NARRATIVE_NAME}第${Number(m[1]) + 1}节·${m[2] === "title" ? "标题" : "正文"}` : undefined;
+}
+
+/** How the form names a field in its error summary: the vocabulary's name, narrative included. */
+export const formFieldLabel = (path: string): string => narrativeFieldLabel(path) ?? fieldLabel(path);
