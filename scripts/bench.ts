@@ -12,7 +12,9 @@
  *     save + check of a 50-line / 30-indicator report, submit, login;
  *   - throughput with autocannon, 50 connections: a logged-in reviewer's queue page and the
  *     dashboard page with its server-rendered charts; errors, p50/p95/p99;
- *   - the server's peak RSS; check-report on N copies of the reference text report.
+ *   - the server's peak RSS; check-report on N copies of the reference text report;
+ *   - import throughput: N files of each format (text, .docx, .xlsx, web page, PDF) through
+ *     the convert pool (lib/bench/imports.ts). `--only imports` runs just this part.
  *
  * MySQL is a private throwaway MariaDB with a 1 GB buffer pool. Prints a Markdown table with
  * each target met or missed, writes .tmp/bench/results-<timestamp>.json. Never part of npm test.
@@ -28,13 +30,14 @@ import { migrateToLatest } from "#db/migrate";
 import { toFormDocument } from "~/domain/formDocument";
 import { bundleServerEntry, ensureBuild, PRODUCTION_NODE_OPTIONS } from "./lib/build";
 import { benchCheckReport, type CheckReportResult } from "./lib/bench/checkreport";
+import { benchImports, type ImportBench } from "./lib/bench/imports";
 import { bigReport } from "./lib/bench/dataset";
 import { BENCH_DIR, prepareDataset, shapeOf, type Dataset } from "./lib/bench/datasets";
 import { Client, nextPageHref } from "./lib/bench/http";
 import type { InprocInput } from "./lib/bench/inproc";
 import { cpuBusySeconds, machineInfo, processCpuSeconds, processMemory, type MachineInfo } from "./lib/bench/machine";
 import { startBenchMariaDb } from "./lib/bench/mysql";
-import { renderReport, type RunResult } from "./lib/bench/report";
+import { renderImports, renderReport, type RunResult } from "./lib/bench/report";
 import { summarize, type Summary } from "./lib/bench/stats";
 
 const { values } = parseArgs({
@@ -47,6 +50,8 @@ const { values } = parseArgs({
     iterations: { type: "string", default: "200" },
     "max-seconds": { type: "string", default: "6" },
     "check-report-files": { type: "string", default: "1000" },
+    "import-files": { type: "string", default: "100" },
+    only: { type: "string" },
     "server-node-options": { type: "string", default: "" },
     help: { type: "boolean", short: "h" },
   },
@@ -72,6 +77,12 @@ const serverNodeOptions = values["server-node-options"] ? values["server-node-op
 const log = (line: string) => console.error(line);
 
 const benchStarted = Date.now();
+if (values.only === "imports") {
+  log("=== 导入吞吐量 ===");
+  const imports = await benchImports(Number(values["import-files"]), join(BENCH_DIR, "imports"), log);
+  console.log(renderImports(imports));
+  process.exit(imports.every((r) => r.target === null || r.filesPerSecond >= r.target) ? 0 : 1);
+}
 ensureBuild();
 // The server runs as in production: plain node on a bundle, not under tsx.
 const SERVER_BUNDLE = join(BENCH_DIR, "serve-child.js");
@@ -98,12 +109,15 @@ log("\n=== check-report ===");
 const checkReport: CheckReportResult = benchCheckReport(Number(values["check-report-files"]));
 log(`check-report：${checkReport.files} 份用时 ${checkReport.seconds} 秒（${checkReport.reportsPerSecond} 份/秒；扣除启动 ${checkReport.startupSeconds} 秒后 ${checkReport.marginalReportsPerSecond} 份/秒）`);
 
+log("\n=== 导入吞吐量 ===");
+const imports: ImportBench[] = await benchImports(Number(values["import-files"]), join(BENCH_DIR, "imports"), log);
+
 const totalSeconds = (Date.now() - benchStarted) / 1000;
-const markdown = renderReport({ machine, runs, checkReport, totalSeconds, options: { duration, connections, seed, serverNodeOptions: serverNodeOptions.join(" ") } });
+const markdown = renderReport({ machine, runs, checkReport, totalSeconds, options: { duration, connections, seed, serverNodeOptions: serverNodeOptions.join(" ") } }) + renderImports(imports);
 console.log(markdown);
 mkdirSync(BENCH_DIR, { recursive: true });
 const file = join(BENCH_DIR, `results-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, JSON.stringify({ machine, options: { sizes, dbs, seed, duration, connections, iterations, maxSeconds }, totalSeconds, runs, checkReport, markdown }, null, 2));
+writeFileSync(file, JSON.stringify({ machine, options: { sizes, dbs, seed, duration, connections, iterations, maxSeconds }, totalSeconds, runs, checkReport, imports, markdown }, null, 2));
 console.log(`\n结果已写入 ${file}（总用时 ${(totalSeconds / 60).toFixed(1)} 分钟）`);
 
 // ——— one database, one size ————————————————————————————————————————————————————————

@@ -142,3 +142,13 @@ export function renderReport(input: { machine: MachineInfo; runs: RunResult[]; c
   table(["数据库", "RSS 峰值（VmHWM）", "压测中采样最大 RSS", "结束时 RSS"], runs.map((r) => [label(r), `${r.memory.peakRssMiB} MiB`, `${r.memory.maxSampledRssMiB} MiB`, `${r.memory.endRssMiB} MiB`]));
   return lines.join("\n");
 }
+
+/** The import-throughput table, each format against its target. */
+export function renderImports(imports: ReadonlyArray<{ format: string; files: number; seconds: number; filesPerSecond: number; read: number; target: number | null }>): string {
+  const lines = ["", "### 导入吞吐量（经转换进程池，与服务器相同）", "", "| 格式 | 文件数 | 用时 | 速率 | 读出 | 目标 |", "| --- | --- | --- | --- | --- | --- |"];
+  for (const r of imports) {
+    const target = r.target === null ? "—" : `${r.filesPerSecond >= r.target ? "✅" : "❌"} ≥ ${r.target} 份/秒`;
+    lines.push(`| ${r.format} | ${r.files} | ${r.seconds} 秒 | ${r.filesPerSecond} 份/秒 | ${r.read} / ${r.files} | ${target} |`);
+  }
+  return `${lines.join("\n")}\n`;
+}
