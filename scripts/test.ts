@@ -151,6 +151,12 @@ async function runOne(key: StageKey, baseEnv: NodeJS.ProcessEnv): Promise<StageR
   const t0 = Date.now();
 
   if (key === "unit") {
+    // The PDF import tests print their PDFs with the same Chromium as the e2e stage.
+    try {
+      await ensureChromium();
+    } catch (e) {
+      console.error(`!! ${(e as Error).message}`);
+    }
     return runStage({ name, kind: "vitest", cmd: process.execPath, args: vitestArgs("test/vitest.config.ts", jsonFile), env: baseEnv, cwd: ROOT, jsonFile });
   }
 

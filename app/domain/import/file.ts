@@ -4,7 +4,7 @@
  *
  * Dispatch trusts the content over the name: a zip is a .docx if it has word/document.xml and
  * an .xlsx if it has xl/workbook.xml, whatever its extension; the extension only picks the
- * error message. The zip itself is vetted (size, ratio, real inflated size, DTDs) and what the
+ * error message; a PDF is known by its %PDF- header. The zip itself is vetted (size, ratio, real inflated size, DTDs) and what the
  * library would build from it counted (limits.ts) by docxToText/xlsxToText before mammoth or
  * exceljs sees it.
  */
@@ -20,7 +20,7 @@ export type { ConvertResult } from "./flat";
 import { MAX_UPLOAD_BYTES } from "./limits";
 export { MAX_UPLOAD_BYTES };
 
-const UNSUPPORTED = "不支持的文件类型，请上传 Word(.docx)、Excel(.xlsx) 或文本(.txt) 文件";
+const UNSUPPORTED = "不支持的文件类型，请上传 Word(.docx)、Excel(.xlsx)、PDF、网页(.html) 或文本(.txt) 文件";
 
 const fail = (error: string): ConvertResult => ({ ok: false, error });
 
@@ -29,6 +29,9 @@ export async function convertUpload(fileName: string, data: Uint8Array): Promise
     if (data.length === 0) return fail("文件为空");
     if (data.length > MAX_UPLOAD_BYTES) return fail("文件超过 20 MB，请删除图片或拆分后再上传");
     const ext = extensionOf(fileName);
+
+    // A PDF by its header, whatever its name (a download saved as .txt, or named without an extension).
+    if (looksLikePdf(data)) return await pdfToText(data);
 
     if (looksLikeOle2(data)) {
       // A legacy binary file — or an encrypted .docx/.xlsx, which Office wraps the same way.
@@ -81,6 +84,11 @@ export async function convertUpload(fileName: string, data: Uint8Array): Promise
   }
 }
 
+/** "%PDF-" at the start (a .pdf may carry junk before it, which pdf.ts still reads). */
+function looksLikePdf(data: Uint8Array): boolean {
+  return data.length >= 5 && data[0] === 0x25 && data[1] === 0x50 && data[2] === 0x44 && data[3] === 0x46 && data[4] === 0x2d;
+}
+
 function extensionOf(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? "";
   const dot = base.lastIndexOf(".");
@@ -100,9 +108,6 @@ export function decodeText(data: Uint8Array): ConvertResult {
   } else {
     const body = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? data.subarray(3) : data;
     if (body.includes(0)) return fail("文件不是文本文件");
-    if (body.length >= 4 && body[0] === 0x25 && body[1] === 0x50 && body[2] === 0x44 && body[3] === 0x46) {
-      return fail("不支持 PDF 文件，请上传 Word(.docx)、Excel(.xlsx) 或文本(.txt) 文件");
-    }
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(body);
     } catch {

@@ -68,3 +68,23 @@ export const MAX_SHEET_SLOTS = 2_000_000;
 /** Excel's grid: row and column indices beyond it are not a real workbook. */
 export const EXCEL_MAX_ROW = 1_048_576;
 export const EXCEL_MAX_COLUMN = 16_384;
+
+// PDF — pdf.js (pdf.ts) opens a document by its cross-reference table and catalog, then parses
+// one page's content when its text is asked for, so what a PDF costs is counted page by page
+// as pdf.js produces it. A real county report has 5–60 pages of a few hundred text items each.
+
+/** Pages: refused from the page tree's declared /Count before any page is parsed. */
+export const MAX_PDF_PAGES = 200;
+/** Text items (runs of glyphs pdf.js reports) of all pages: 500 a page for MAX_PDF_PAGES pages
+ * (Word writes 100–300 a page, Chromium ~300). pdf.js reports ~40k a second on a busy core. */
+export const MAX_PDF_TEXT_ITEMS = 100_000;
+/** Characters of text of all pages; the text parser refuses over 2 MB anyway (~700k Chinese characters). */
+export const MAX_PDF_TEXT_CHARS = 1_000_000;
+/** Horizontal (and, apart, vertical) borders one page draws: past this the page's text is read
+ * without its ruled tables. A dense 自评表 page, each cell's four borders drawn apart, draws
+ * under 2 000; finding tables compares every horizontal with every vertical one. */
+export const MAX_PDF_RULES_PER_PAGE = 5_000;
+/** Bytes the deflated streams of a PDF (images aside: never decoded) inflate to; pdf.js keeps
+ * each decoded stream whole. Embedded CJK font subsets and page contents of a long report come
+ * to a few MB; a whole embedded 宋体 about 15 MB. */
+export const MAX_PDF_INFLATED_BYTES = 100 * 1024 * 1024;

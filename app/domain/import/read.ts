@@ -6,21 +6,27 @@
  */
 import { decodeText, convertUpload } from "./file";
 import { looksLikeInterchangeJson, parseInterchangeJson } from "./json";
+import { looksLikeProjectForm, parseProjectForms, type ProjectFormImport } from "./projectForm";
 import { MAX_INPUT_BYTES, parseReportText, type ImportResult } from "./text";
 
-export type ReadResult = { ok: true; text: string; result: ImportResult } | { ok: false; error: string };
+/**
+ * `projects`: the project self-evaluation forms (项目支出绩效自评表) the file holds, one per
+ * form, when it holds any; `result` is then what the department-report parser made of it.
+ */
+export type ReadResult = { ok: true; text: string; result: ImportResult; projects?: ProjectFormImport[] } | { ok: false; error: string };
 
 const TOO_LARGE = `文本超过 ${MAX_INPUT_BYTES / 1024 / 1024} MB，不像一份绩效自评报告，请确认选择的文件`;
 
 /**
  * Refusals that need no parsing, checked in the web process before the bytes travel to a
- * worker: a text or JSON file larger than any report's text. Office files are larger (their
- * pictures) and are vetted in the worker.
+ * worker: a text or JSON file larger than any report's text. Office files and PDFs are larger
+ * (their pictures, fonts) and are vetted in the worker.
  */
 export function refuseBeforeReading(fileName: string, bytes: Uint8Array): string | null {
   const isArchive = bytes[0] === 0x50 && bytes[1] === 0x4b;
   const isOle = bytes[0] === 0xd0 && bytes[1] === 0xcf;
-  if (!isArchive && !isOle && bytes.length > MAX_INPUT_BYTES * 2 && /\.(txt|json|csv)$|^[^.]*$/i.test(fileName)) return TOO_LARGE;
+  const isPdf = bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46; // %PDF
+  if (!isArchive && !isOle && !isPdf && bytes.length > MAX_INPUT_BYTES * 2 && /\.(txt|json|csv)$|^[^.]*$/i.test(fileName)) return TOO_LARGE;
   return null;
 }
 
@@ -31,7 +37,9 @@ export async function readReport(fileName: string, bytes: Uint8Array): Promise<R
   const isJson = /\.json$/i.test(fileName);
   const converted = isJson ? decodeText(bytes) : await convertUpload(fileName, bytes);
   if (!converted.ok) return converted;
-  return { ok: true, text: converted.text, result: isJson ? parseInterchangeJson(converted.text) : parseText(converted.text) };
+  const result = isJson ? parseInterchangeJson(converted.text) : parseText(converted.text);
+  const projects = !isJson && looksLikeProjectForm(converted.text) ? parseProjectForms(converted.text.split(/\r\n|\r|\n/)) : [];
+  return { ok: true, text: converted.text, result, ...(projects.length > 0 ? { projects } : {}) };
 }
 
 /** Text (pasted, or a converted file's) to an import result. */
