@@ -94,7 +94,7 @@ export default function Intake() {
         <div className="filters">
           <label>县区 <select value={countyId} onChange={(e) => setCountyId(e.target.value)}>{counties.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>{" "}
           <label>填报年度 <select value={selectedYear} onChange={(e) => setSelectedYear(Number(e.target.value))}>{years.map((y) => <option key={y} value={y}>{y}</option>)}</select></label>{" "}
-          <label>文件 <input type="file" multiple accept=".txt,.docx,.xlsx,.pdf,.html,.htm,.zip" aria-label="选择报告文件" disabled={!!progress && progress.done < progress.total}
+          <label>文件 <input type="file" multiple accept=".txt,.docx,.xlsx,.pdf,.html,.htm,.mhtml,.mht,.zip" aria-label="选择报告文件" disabled={!!progress && progress.done < progress.total}
             onChange={(e) => { if (e.target.files?.length) void upload(e.target.files); e.target.value = ""; }} /></label>
         </div>
         {progress ? (

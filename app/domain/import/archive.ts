@@ -5,7 +5,7 @@
  */
 import { readZipEntries } from "./zip";
 
-export const REPORT_FILE = /\.(txt|docx|xlsx|pdf|html?)$/i;
+export const REPORT_FILE = /\.(txt|docx|xlsx|pdf|html?|mhtml?)$/i;
 export const MAX_FILES_PER_ZIP = 500;
 
 export type ExpandResult = { ok: true; files: Array<{ name: string; bytes: Uint8Array }> } | { ok: false; error: string };

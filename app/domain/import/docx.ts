@@ -3,12 +3,14 @@
  * and text uploads alike.
  *
  * mammoth turns the document into a small, regular HTML subset (p, h1–h6, ul/ol/li, table,
- * tr, td/th with colspan/rowspan, br, strong/em/a/sup/…, img); we walk that HTML ourselves —
- * no DOM needed — into paragraphs and tables. mammoth folds Word's vertical merges into
- * rowspan; we put them back the way Word's text extraction shows them: the merged text in its
- * first row and a lone TAB in the rows below. A horizontal merge stays one cell.
+ * tr, td/th with colspan/rowspan, br, strong/em/a/sup/…, img); the import's HTML walker
+ * (htmlBlocks.ts, shared with saved web pages) reads it into paragraphs and tables. mammoth
+ * folds Word's vertical merges into rowspan; the walker puts them back the way Word's text
+ * extraction shows them: the merged text in its first row and a lone TAB in the rows below. A
+ * horizontal merge stays one cell.
  */
-import { type ConvertResult, type FlatBlock, writeFlat } from "./flat";
+import { type ConvertResult, writeFlat } from "./flat";
+import { htmlToBlocks } from "./htmlBlocks";
 import {
   MAX_DOCX_NODES,
   MAX_DOCX_PARAGRAPHS,
@@ -21,6 +23,7 @@ import {
 import { type Archive, type ArchiveEntry, isBinaryPartName, LimitExceeded, openOfficeArchive, scanXml } from "./zip";
 
 export type { ConvertResult } from "./flat";
+export { htmlToBlocks, parseHtml } from "./htmlBlocks";
 
 const NOT_DOCX = "文件不是有效的 Word 文档(.docx)";
 
@@ -189,188 +192,4 @@ function joinPath(...paths: string[]): string {
     else relevant.push(path);
   }
   return relevant.join("/");
-}
-
-// ---------------------------------------------------------------------------------------------
-// A minimal HTML reader for mammoth's output (well-formed, attributes quoted and escaped).
-
-interface ElementNode {
-  tag: string;
-  attrs: Record<string, string>;
-  children: HtmlNode[];
-}
-type HtmlNode = ElementNode | string;
-
-const VOID_TAGS = new Set(["br", "img", "hr", "col", "input", "meta", "link", "wbr"]);
-
-export function parseHtml(html: string): HtmlNode[] {
-  const root: ElementNode = { tag: "#root", attrs: {}, children: [] };
-  const stack: ElementNode[] = [root];
-  const top = () => stack[stack.length - 1];
-  const tagPattern = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--[\s\S]*?-->/g;
-  let last = 0;
-  for (let match = tagPattern.exec(html); match; match = tagPattern.exec(html)) {
-    if (match.index > last) top().children.push(decodeEntities(html.slice(last, match.index)));
-    last = tagPattern.lastIndex;
-    const [whole, closing, rawTag, rawAttrs = ""] = match;
-    if (whole.startsWith("<!--") || !rawTag) continue;
-    const tag = rawTag.toLowerCase();
-    if (closing) {
-      // Pop to the matching element; an unmatched closer is ignored.
-      const at = stack.map((e) => e.tag).lastIndexOf(tag);
-      if (at > 0) stack.length = at;
-      continue;
-    }
-    const element: ElementNode = { tag, attrs: parseAttributes(rawAttrs), children: [] };
-    top().children.push(element);
-    if (!VOID_TAGS.has(tag) && !rawAttrs.trimEnd().endsWith("/")) stack.push(element);
-  }
-  if (last < html.length) top().children.push(decodeEntities(html.slice(last)));
-  return root.children;
-}
-
-function parseAttributes(raw: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  const pattern = /([^\s=/]+)(?:\s*=\s*"([^"]*)")?/g;
-  for (let match = pattern.exec(raw); match; match = pattern.exec(raw)) {
-    attrs[match[1].toLowerCase()] = decodeEntities(match[2] ?? "");
-  }
-  return attrs;
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, name: string) => {
-    if (name.startsWith("#")) {
-      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "";
-    }
-    return NAMED_ENTITIES[name] ?? whole;
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTML → blocks
-
-const BLOCK_TAGS = new Set([
-  "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "div", "blockquote", "pre",
-  "dl", "dt", "dd", "section", "article", "header", "footer", "caption", "figure", "figcaption",
-  "thead", "tbody", "tfoot", "tr", "td", "th",
-]);
-
-/** Walks nodes, sending each paragraph's text to `line` and each table to `table`. */
-function walk(nodes: readonly HtmlNode[], line: (text: string) => void, table: (node: ElementNode) => void): void {
-  let buffer = "";
-  const flush = () => {
-    if (buffer.trim() !== "") line(buffer);
-    buffer = "";
-  };
-  const visit = (node: HtmlNode) => {
-    if (typeof node === "string") {
-      buffer += node;
-    } else if (node.tag === "br") {
-      buffer += "\n";
-    } else if (node.tag === "table") {
-      flush();
-      table(node);
-    } else if (node.tag === "hr") {
-      flush();
-    } else if (node.tag === "img" || node.tag === "script" || node.tag === "style") {
-      // no text
-    } else if (node.tag === "a" && /^#(footnote|endnote)-ref-/.test(node.attrs.href ?? "")) {
-      // mammoth's "↑" back-link after a footnote
-    } else if (BLOCK_TAGS.has(node.tag)) {
-      flush();
-      node.children.forEach(visit);
-      flush();
-    } else {
-      node.children.forEach(visit); // inline: strong, em, a, span, sup, sub, s, u …
-    }
-  };
-  nodes.forEach(visit);
-  flush();
-}
-
-export function htmlToBlocks(html: string): FlatBlock[] {
-  const blocks: FlatBlock[] = [];
-  walk(
-    parseHtml(html),
-    (text) => blocks.push({ kind: "line", text }),
-    (node) => blocks.push({ kind: "table", rows: tableRows(node) }),
-  );
-  return blocks;
-}
-
-/** The rows of a table (not those of tables nested in its cells). */
-function rowElements(table: ElementNode): ElementNode[] {
-  const rows: ElementNode[] = [];
-  for (const child of table.children) {
-    if (typeof child === "string") continue;
-    if (child.tag === "tr") rows.push(child);
-    else if (child.tag === "thead" || child.tag === "tbody" || child.tag === "tfoot") rows.push(...rowElements(child));
-  }
-  return rows;
-}
-
-function span(value: string | undefined): number {
-  const n = Number.parseInt(value ?? "1", 10);
-  return Number.isFinite(n) && n >= 1 ? Math.min(n, 1000) : 1;
-}
-
-/**
- * A table's rows of cell texts, with a lone "" slot in every row a rowspan covers — where
- * Word's text extraction shows the merged cell's continuation.
- */
-function tableRows(table: ElementNode): string[][] {
-  // Grid columns still covered by a rowspan from above: start column → rows left and width.
-  const covered = new Map<number, { rowsLeft: number; width: number }>();
-  const rows: string[][] = [];
-
-  for (const tr of rowElements(table)) {
-    const cells = tr.children.filter((c): c is ElementNode => typeof c !== "string" && (c.tag === "td" || c.tag === "th"));
-    const row: string[] = [];
-    const started = new Map<number, { rowsLeft: number; width: number }>();
-    let column = 0;
-    const skipCovered = () => {
-      for (let slot = covered.get(column); slot; slot = covered.get(column)) {
-        row.push("");
-        column += slot.width;
-      }
-    };
-    for (const cell of cells) {
-      skipCovered(); // a cell starts at the first column not covered from above
-      const width = span(cell.attrs.colspan);
-      const height = span(cell.attrs.rowspan);
-      row.push(cellText(cell));
-      if (height > 1) started.set(column, { rowsLeft: height - 1, width });
-      column += width;
-    }
-    // Covered slots after the row's last cell.
-    for (const start of [...covered.keys()].sort((a, b) => a - b)) {
-      if (start < column) continue;
-      row.push("");
-      column = start + covered.get(start)!.width;
-    }
-    for (const [start, slot] of covered) if (--slot.rowsLeft <= 0) covered.delete(start);
-    for (const [start, slot] of started) covered.set(start, slot);
-    if (row.length > 0) rows.push(row);
-  }
-  return rows;
-}
-
-function cellText(cell: ElementNode): string {
-  const lines: string[] = [];
-  walk(
-    cell.children,
-    (text) => lines.push(text),
-    // A table inside a cell: one line per row, its cells separated by spaces.
-    (nested) => {
-      for (const row of tableRows(nested)) {
-        const text = row.map((c) => c.replace(/\n/g, " ").trim()).filter((c) => c !== "").join(" ");
-        if (text !== "") lines.push(text);
-      }
-    },
-  );
-  return lines.join("\n");
 }

@@ -72,6 +72,7 @@ export async function convertUpload(fileName: string, data: Uint8Array): Promise
       case "html":
       case "htm":
       case "mhtml":
+      case "mht":
         return await htmlToText(data);
       case "txt":
       case "":

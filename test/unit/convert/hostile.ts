@@ -1,12 +1,16 @@
 /**
- * Office files that cost a parser more than any server can give, built in memory: for the
- * parser guards' tests (./guards.test.ts), the convert pool's (./pool.test.ts), bulk intake's
- * (test/integration/intakeIsolation.test.ts) and the hostile-file suite through the real
- * server (test/integration/security/hostileFiles.test.ts). Never hand one to mammoth or
- * exceljs in the test process itself.
+ * Uploads (Office files, PDFs, web pages) that cost a parser more than any server can give,
+ * built in memory: for the parser guards' tests (./guards.test.ts), the convert pool's
+ * (./pool.test.ts), bulk intake's (test/integration/intakeIsolation.test.ts), the PDF import's
+ * (test/unit/import/pdf.test.ts), the web page import's (test/unit/import/html.test.ts) and the
+ * hostile-file suite through the real server (test/integration/security/hostileFiles.test.ts).
+ * Never hand one to mammoth or exceljs in the test process itself (the PDF guards refuse
+ * theirs before pdf.js does the heavy work).
  */
 import { readFileSync } from "node:fs";
+import { deflateSync } from "node:zlib";
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
+import { handPdf, onePagePdf } from "../../support/pdf";
 import { encodeGbk, handZip } from "./helpers";
 
 const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
@@ -97,6 +101,31 @@ export function largeWorkbook(rows = 40_000): Uint8Array {
   return workbook("sheet1.xml", `<sheetData>${parts.join("")}</sheetData>`);
 }
 
+/** One page whose content places `items` one-letter strings each at its own spot: pdf.js makes a text item of each. */
+export function textItemBombPdf(items = 150_000): Uint8Array {
+  const shows: string[] = [];
+  for (let i = 0; i < items; i++) shows.push(`1 0 0 1 ${(i % 40) * 14} ${Math.floor(i / 40) % 800} Tm (x) Tj`);
+  return onePagePdf(`BT /F1 8 Tf ${shows.join("\n")} ET`);
+}
+
+/** One page whose deflated content stream is `megabytes` of spaces: pdf.js would keep it all, decoded. */
+export function inflateBombPdf(megabytes = 128): Uint8Array {
+  const stream = deflateSync(Buffer.alloc(megabytes * 1024 * 1024, 0x20), { level: 9 });
+  return handPdf([
+    "<</Type/Catalog/Pages 2 0 R>>",
+    "<</Type/Pages/Count 1/Kids[3 0 R]>>",
+    "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
+    { dict: "/Filter/FlateDecode", stream },
+  ]);
+}
+
+/** A page tree of `pages` real, empty pages. */
+export function manyPagesPdf(pages: number): Uint8Array {
+  const kids = Array.from({ length: pages }, (_, i) => `${i + 3} 0 R`).join(" ");
+  const page = "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>";
+  return handPdf(["<</Type/Catalog/Pages 2 0 R>>", `<</Type/Pages/Count ${pages}/Kids[${kids}]>>`, ...Array.from({ length: pages }, () => page)]);
+}
+
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url)));
 const LAUGHS =
   '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>';
@@ -150,7 +179,14 @@ export function abusiveFiles(): AbusiveFile[] {
       for (let i = 0; i < 8000; i++) f[`word/media/tiny${i}.bin`] = new Uint8Array([i & 255]);
     }) },
     { what: "PDF with a page tree of a million kids", fileName: "页面树.pdf", bytes: () => strToU8(`%PDF-1.7\n1 0 obj<</Type/Pages/Count 1000000/Kids[${"2 0 R ".repeat(200_000)}]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF`) },
+    { what: "PDF whose one page shows 150k text items", fileName: "文字片段.pdf", bytes: () => textItemBombPdf() },
+    { what: "PDF whose page content inflates to 128 MB (a 130 KB file)", fileName: "解压炸弹.pdf", bytes: () => inflateBombPdf() },
+    { what: "PDF of 5000 empty pages, each kid its own object", fileName: "页数过多.pdf", bytes: () => manyPagesPdf(5000) },
     { what: "web page nested 100k deep", fileName: "网页.html", bytes: () => strToU8(`<html><body>${"<div>".repeat(100_000)}部门名称</body></html>`) },
+    { what: "web page of 300k empty elements", fileName: "元素过多.html", bytes: () => strToU8(`<html><body><p>${"<b></b>".repeat(300_000)}</p></body></html>`) },
+    { what: "web page table of 150k cells", fileName: "单元格过多.htm", bytes: () => strToU8(`<table>${`<tr>${"<td>1</td>".repeat(100)}</tr>`.repeat(1500)}</table>`) },
+    { what: "web page row of 5000 cells spanning 1000 rows each", fileName: "合并单元格.html", bytes: () => strToU8(`<table><tr>${'<td rowspan="1000">预算</td>'.repeat(5000)}</tr>${"<tr></tr>".repeat(1000)}</table>`) },
+    { what: ".mhtml whose page (base64) nests 100k deep", fileName: "网页.mhtml", bytes: () => strToU8(`MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n${btoa("<div>".repeat(100_000))}\r\n--b--\r\n`) },
     { what: "19 MB text of numbers", fileName: "超长文本.txt", bytes: () => strToU8(`部门名称：泸县总工会\n年初预算 ${"1234567890.123456 ".repeat(1_000_000)}`) },
     { what: "19 MB text on one line of Chinese", fileName: "单行文本.txt", bytes: () => strToU8(`部门名称：泸县总工会 ${"预算执行率百分之九十".repeat(630_000)}`) },
     { what: "truncated .docx", fileName: "截断.docx", bytes: () => docx().subarray(0, 4000) },
