@@ -44,6 +44,7 @@ type RootData = Awaited<ReturnType<typeof loader>>;
 const NAV: Array<{ to: string; label: string; action: Action }> = [
   { to: "/unit", label: "我的填报", action: "report.edit" },
   { to: "/review", label: "审核队列", action: "report.review" },
+  { to: "/projects", label: "项目自评表", action: "report.view" },
   { to: "/intake", label: "批量接收", action: "intake.receive" },
   { to: "/dashboard", label: "全县概览", action: "dashboard.view" },
   { to: "/admin", label: "单位与用户", action: "county.administer" },

@@ -246,6 +246,73 @@ export interface ReceivedFilesTable {
   created_at: BigIntColumn;
 }
 
+/** A project self-evaluation (项目支出绩效自评表) of a unit and year (migration 0008). */
+export interface ProjectEvaluationsTable {
+  id: string;
+  county_id: string;
+  unit_id: string;
+  year: number;
+  /** Unique within the unit-year when present; the import matches forms by it. */
+  project_code: string | null;
+  project_name: string;
+  /** recurring | oneOff, null when neither the form nor the unit says. */
+  kind: string | null;
+  status: ReportStatus;
+  /** Optimistic lock, as reports.version. */
+  version: number;
+  /** The working form (project-evaluation/v1 JSON); after submit, equal to the latest revision. */
+  document: string;
+  /** The unit's explanations of warnings, keyed by `rule@path`. */
+  explanations: string | null;
+  /** The form's own flags (P1–P12) as JSON; the cross-checks X1–X4 are computed when read. */
+  flags: string;
+  errors: number;
+  warnings: number;
+  infos: number;
+  unexplained_warnings: number;
+  total_score: number | null;
+  /** 总额 row: 调整后（全年）预算数 and 执行数, integer 分. */
+  adjusted_budget_fen: BigIntColumn | null;
+  executed_fen: BigIntColumn | null;
+  current_revision: number;
+  /** form | import | intake | demo */
+  source: string;
+  source_file_name: string | null;
+  is_demo: number;
+  created_at: BigIntColumn;
+  created_by: string | null;
+  updated_at: BigIntColumn;
+  updated_by: string | null;
+  /** The last submission (a returned form keeps it while it is edited). */
+  submitted_at: BigIntColumn | null;
+}
+
+export interface ProjectRevisionsTable {
+  id: string;
+  project_id: string;
+  number: number;
+  document: string;
+  flags: string;
+  explanations: string | null;
+  source_file_name: string | null;
+  submitted_by: string | null;
+  submitted_by_name: string | null;
+  submitted_at: BigIntColumn;
+}
+
+/** The bureau's decisions on a project form, with their reasons. */
+export interface ProjectReviewsTable {
+  id: string;
+  project_id: string;
+  revision: number;
+  /** return | approve | reopen */
+  action: string;
+  reason: string | null;
+  author_id: string | null;
+  author_name: string;
+  created_at: BigIntColumn;
+}
+
 export interface Database {
   counties: CountiesTable;
   units: UnitsTable;
@@ -265,6 +332,9 @@ export interface Database {
   report_class_amounts: ReportClassAmountsTable;
   received_files: ReceivedFilesTable;
   received_file_chunks: ReceivedFileChunksTable;
+  project_evaluations: ProjectEvaluationsTable;
+  project_revisions: ProjectRevisionsTable;
+  project_reviews: ProjectReviewsTable;
 }
 
 export type County = Selectable<CountiesTable>;

@@ -111,3 +111,37 @@ export function validateProjectEvaluation(value: unknown): ProjectCheck {
   if (parsed.success) return { ok: true, evaluation: parsed.data };
   return { ok: false, ...schemaProblems(parsed.error, "项目自评表内容无效") };
 }
+
+const PROJECT_FIELD_NAMES: Readonly<Record<string, string>> = {
+  "project.name": "项目名称",
+  "project.code": "项目编码",
+  "project.kind": "项目类型",
+  department: "主管部门",
+  "unit.name": "实施单位",
+  year: "年度",
+  "funds.rows": "项目资金",
+  "goal.planned": "年度目标",
+  "goal.achieved": "目标完成情况",
+  summary: "项目实施内容及过程概述",
+  indicators: "绩效指标",
+  levelWeights: "一级指标分值",
+  totalScore: "总分",
+  conclusion: "评价结论",
+  problems: "存在问题",
+  improvements: "改进措施",
+  projectLead: "项目负责人",
+  financeLead: "财务负责人",
+};
+
+/** A project form's path in Chinese (indicators[2].score → 绩效指标第3行·score's field name). */
+export function projectFieldLabel(path: string): string {
+  const row = /^(indicators|funds\.rows)\[(\d+)\](?:\.(\w+))?$/.exec(path);
+  if (!row) return PROJECT_FIELD_NAMES[path] ?? path;
+  const at = `${PROJECT_FIELD_NAMES[row[1]]}第${Number(row[2]) + 1}行`;
+  return row[3] ? `${at}·${PROJECT_COLUMN_NAMES[row[3]] ?? row[3]}` : at;
+}
+
+const PROJECT_COLUMN_NAMES: Readonly<Record<string, string>> = {
+  initialBudget: "年初预算数", adjustedBudget: "调整后预算数", executed: "执行数", statedRatePct: "执行率", weight: "分值", score: "得分", reason: "原因",
+  level1: "一级指标", level2: "二级指标", name: "三级指标", nature: "指标性质", target: "指标值", unit: "度量单位", weightPct: "分值", actual: "完成值",
+};

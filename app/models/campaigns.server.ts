@@ -7,6 +7,7 @@ import { appendAudit } from "./audit.server";
 import type { Actor } from "./users.server";
 import { checkMetrics } from "./metricsCheck.server";
 import { lockCounty } from "./reportWrites.server";
+import { recomputeProjects } from "./projects.server";
 
 export interface CampaignRow {
   id: string;
@@ -100,6 +101,8 @@ export async function updateCampaign(
   // metrics:rebuild, so it never disagrees with its settings.
   const campaign = await trx.selectFrom("campaigns").select("year").where("id", "=", input.id).executeTakeFirstOrThrow();
   await checkMetrics(trx, { rebuild: true, only: { countyId: input.countyId, year: Number(campaign.year) } });
+  // Project forms' stored flags follow the same thresholds.
+  await recomputeProjects(trx, input.countyId, Number(campaign.year));
   await appendAudit(trx, {
     actorUserId: actor.userId, actorName: actor.name, action: "campaign.update", entityType: "campaign", entityId: input.id,
     countyId: input.countyId, detail: { deadline: input.deadline, settings: input.settings }, address: actor.address ?? null,

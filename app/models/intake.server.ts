@@ -8,10 +8,12 @@ import type { Kysely } from "kysely";
 import { fromJson, newId, now, toJson, toNumber } from "#db/codecs";
 import type { Database } from "#db/schema";
 import type { ExpandResult } from "~/domain/import/archive";
+import type { ProjectEvaluation } from "~/domain/projectEvaluation";
 import { emptyReport, type ReportDocument } from "~/domain/report";
 import { matchUnit } from "~/domain/unitMatch";
 import { expandZipUntrusted, readReportUntrusted } from "~/server/convertPool.server";
 import { writeReceivedFileBytes } from "./receivedFileBytes.server";
+import { receiveProjectForms } from "./projects.server";
 import { insertReport, InvalidReportError, lockCounty } from "./reportWrites.server";
 import type { Actor } from "./users.server";
 
@@ -56,6 +58,7 @@ async function keepFile(db: Kysely<Database>, input: { countyId: string; year: n
 export async function intakeFile(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, actor: Actor): Promise<IntakeOutcome> {
   const base = { fileName: input.fileName };
   const read = await readReportUntrusted(input.fileName, input.bytes);
+  if (read.ok && read.projects?.length) return intakeProjectForms(db, input, read.projects.map((p) => p.evaluation), actor);
   const parsed = read.ok ? read.result : null;
   if (!read.ok || !parsed?.ok) {
     const message = read.ok ? parsed?.error ?? "未能识别报告内容" : read.error;
@@ -112,6 +115,57 @@ async function finish(db: Kysely<Database>, input: { countyId: string; year: num
   });
 }
 
+/** What a pending file of project forms keeps in received_files.document until a reviewer picks the unit. */
+interface PendingProjectForms {
+  projectForms: ProjectEvaluation[];
+}
+const isPendingProjectForms = (value: unknown): value is PendingProjectForms => Array.isArray((value as PendingProjectForms | null)?.projectForms);
+
+/**
+ * A file of project self-evaluation forms (项目支出绩效自评表): matched to its unit by the forms'
+ * 实施单位 / 主管部门 (or the file name) and stored as that unit-year's submitted forms, each
+ * matched to an existing project by its code; a form of another year is refused.
+ */
+async function intakeProjectForms(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, forms: ProjectEvaluation[], actor: Actor): Promise<IntakeOutcome> {
+  const base = { fileName: input.fileName };
+  const otherYear = forms.find((f) => f.year !== null && f.year !== input.year);
+  if (otherYear) {
+    const message = `项目自评表“${otherYear.project.name}”的年度为${otherYear.year}年，与所选的${input.year}年度不符`;
+    const fileId = await keepFile(db, input, { status: "refused", message }, actor);
+    return { ...base, fileId, status: "refused", message };
+  }
+  const units = await countyUnits(db, input.countyId);
+  const stated = forms.flatMap((f) => [f.unit.name, f.department?.replace(/^[0-9A-Za-z]+[-－—]/, "").replace(/本级$/, "")]);
+  const match = matchUnit([...stated, input.fileName.replace(/\.[^.]+$/, "")], units);
+  const unitName = forms[0].unit.name || forms[0].department || "";
+  if (match.kind !== "matched") {
+    const message = `${forms.length}份项目自评表的实施单位“${unitName}”${match.kind === "ambiguous" ? "对应多个单位" : "未找到"}，请选择`;
+    const fileId = await keepFile(db, input, { status: "pending", message, document: { projectForms: forms } as unknown as ReportDocument, unitName }, actor);
+    return { ...base, fileId, status: "pending", message, candidates: match.kind === "ambiguous" ? match.candidates : units.map((u) => ({ id: u.id, name: u.name })) };
+  }
+  const unit = units.find((u) => u.id === match.unit.id)!;
+  return (await finishProjectForms(db, input, forms, unit, actor))!;
+}
+
+async function finishProjectForms(db: Kysely<Database>, input: { countyId: string; year: number; fileName: string; bytes: Uint8Array }, forms: ProjectEvaluation[], unit: { id: string; name: string }, actor: Actor, pendingFileId?: string): Promise<IntakeOutcome | null> {
+  return db.transaction().execute(async (trx) => {
+    await lockCounty(trx, input.countyId);
+    if (pendingFileId) {
+      const pending = await trx.selectFrom("received_files").select("id").where("id", "=", pendingFileId).where("status", "=", "pending").executeTakeFirst();
+      if (!pending) return null;
+    }
+    const received = await receiveProjectForms(trx, { countyId: input.countyId, unit, year: input.year, forms, fileName: input.fileName }, actor);
+    const stored = received.filter((r) => r.projectId !== null).length;
+    const refused = received.flatMap((r) => (r.projectId === null ? [`“${r.name || `第${r.index + 1}份`}”：${r.message}`] : []));
+    const status = stored > 0 ? "imported" : "refused";
+    const message = `${stored > 0 ? `已接收为${unit.name}的项目自评表${stored}份` : `未接收${unit.name}的项目自评表`}${refused.length ? `；未接收${refused.length}份：${refused.join("；")}` : ""}`;
+    let fileId = pendingFileId;
+    if (fileId) await trx.updateTable("received_files").set({ status, message: message.slice(0, 500) }).where("id", "=", fileId).execute();
+    else fileId = await keepFile(trx, input, { status, message, unitName: unit.name }, actor);
+    return { fileId, fileName: input.fileName, status, message: message.slice(0, 500), unitName: unit.name };
+  });
+}
+
 /** A reviewer's choice of unit for a pending file. Scope: the file and the unit must lie in `countyIds`. */
 export async function resolvePending(db: Kysely<Database>, countyIds: string[], fileId: string, unitId: string, actor: Actor): Promise<IntakeOutcome | null> {
   if (!countyIds.length) return null;
@@ -119,6 +173,8 @@ export async function resolvePending(db: Kysely<Database>, countyIds: string[], 
   if (!file) return null;
   const unit = await db.selectFrom("units").select(["id", "name", "kind"]).where("id", "=", unitId).where("county_id", "=", file.county_id).executeTakeFirst();
   if (!unit) return null;
+  const stored = fromJson<unknown>(file.document, null);
+  if (isPendingProjectForms(stored)) return finishProjectForms(db, { countyId: file.county_id, year: Number(file.year), fileName: file.file_name, bytes: new Uint8Array() }, stored.projectForms, unit, actor, file.id);
   const document = fromJson<ReportDocument>(file.document, emptyReport());
   return finish(db, { countyId: file.county_id, year: Number(file.year), fileName: file.file_name, bytes: new Uint8Array() }, document, unit, actor, "人工选择单位", file.id);
 }

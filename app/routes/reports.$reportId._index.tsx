@@ -13,6 +13,7 @@ import { addComment, resolveComment } from "~/models/comments.server";
 import { loadReportView, perspectiveOf, requireVisibleReport } from "~/models/reportView.server";
 import { applyTransition, saveDraft } from "~/models/reportWrites.server";
 import { db } from "~/services.server";
+import { ProjectFormsPanel } from "~/components/projects";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.report.unitName} ${data.report.year}年度绩效自评报告` : "报告" }];
 
@@ -176,6 +177,7 @@ export default function ReportPage() {
           <ul>{view.flags.filter((f) => f.explanation).map((f, i) => <li key={i}><span className={`sev-${f.severity}`}>{f.message}</span> —— {f.explanation}</li>)}</ul>
         </section>
       ) : null}
+      <ProjectFormsPanel reportId={report.id} version={report.version} />
       <ReportForm
         key={`${report.id}:${report.status}`}
         initial={view.document}

@@ -81,7 +81,7 @@ export default function UnitHome() {
                     <td className="num sev-warning">{r.warnings}</td>
                     <td className="num">{r.unexplainedWarnings}</td>
                     <td className="num">{r.openComments}</td>
-                    <td><Link to={`/reports/${r.id}`}>{r.status === "draft" || r.status === "returned" ? "填报" : "查看"}</Link></td>
+                    <td><Link to={`/reports/${r.id}`}>{r.status === "draft" || r.status === "returned" ? "填报" : "查看"}</Link> · <Link to={`/units/${unit.id}/projects?year=${r.year}`}>项目自评表</Link></td>
                   </tr>
                 ))}
                 {unit.reports.length === 0 ? <tr><td colSpan={7} className="muted">还没有报告。</td></tr> : null}

@@ -7,6 +7,7 @@ import * as m0004 from "./0004_county_data_version";
 import * as m0005 from "./0005_queue_order_indexes";
 import * as m0006 from "./0006_login_throttle";
 import * as m0007 from "./0007_received_file_chunks";
+import * as m0008 from "./0008_project_evaluations";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0005_queue_order_indexes": m0005,
   "0006_login_throttle": m0006,
   "0007_received_file_chunks": m0007,
+  "0008_project_evaluations": m0008,
 };

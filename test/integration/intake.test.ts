@@ -87,4 +87,26 @@ describe(`bulk intake (${TEST_DIALECT})`, () => {
     const expanded = await expandZip(zip);
     expect(expanded.ok && expanded.files.map((f) => f.name)).toEqual(["a.txt"]);
   });
+
+  it("receives a file of project forms as the unit's submitted forms, matched by 实施单位; an unknown unit waits for a reviewer's choice", async () => {
+    const form = readFileSync("test/fixtures/real/01-qingshen-fagaiju-2023.txt", "utf8").split("\n").slice(1).join("\n");
+    const ours = form.replaceAll("青神县发展和改革局", "泸县总工会");
+    const outcome = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "项目自评表.txt", bytes: strToU8(ours) }, actor);
+    expect(outcome).toMatchObject({ status: "imported", unitName: "泸县总工会" });
+    expect(outcome.message).toContain("项目自评表1份");
+    const stored = await t.db.selectFrom("project_evaluations").select(["status", "project_code", "unit_id"]).where("unit_id", "=", seed.unitIds["泸县总工会"]).execute();
+    expect(stored).toEqual([{ status: "submitted", project_code: "51000021R000000019951", unit_id: seed.unitIds["泸县总工会"] }]);
+
+    const foreign = await intakeFile(t.db, { countyId: seed.luxianId, year: 2023, fileName: "青神.txt", bytes: strToU8(form) }, actor);
+    expect(foreign.status).toBe("pending");
+    expect(foreign.message).toContain("青神县发展和改革局");
+    const chosen = await resolvePending(t.db, [seed.luxianId], foreign.fileId, seed.unitIds["泸县教育和体育局"], actor);
+    expect(chosen).toMatchObject({ status: "imported", unitName: "泸县教育和体育局" });
+    const theirs = await t.db.selectFrom("project_evaluations").select("status").where("unit_id", "=", seed.unitIds["泸县教育和体育局"]).execute();
+    expect(theirs).toEqual([{ status: "submitted" }]);
+
+    const wrongYear = await intakeFile(t.db, { countyId: seed.luxianId, year: 2022, fileName: "项目.txt", bytes: strToU8(ours) }, actor);
+    expect(wrongYear).toMatchObject({ status: "refused" });
+    expect(wrongYear.message).toContain("与所选的2022年度不符");
+  });
 });

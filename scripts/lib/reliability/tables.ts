@@ -27,6 +27,10 @@ export async function businessFingerprint(db: AnyDb): Promise<string> {
     (SELECT COALESCE(MAX(updated_at), 0) FROM reports) AS updated,
     (SELECT COUNT(*) FROM report_revisions) AS revisions,
     (SELECT COUNT(*) FROM comments) AS comments,
-    (SELECT COALESCE(SUM(resolved), 0) FROM comments) AS resolved`.execute(db);
+    (SELECT COALESCE(SUM(resolved), 0) FROM comments) AS resolved,
+    (SELECT COUNT(*) FROM project_evaluations) AS projects,
+    (SELECT COALESCE(SUM(version), 0) FROM project_evaluations) AS project_versions,
+    (SELECT COUNT(*) FROM project_revisions) AS project_revisions,
+    (SELECT COUNT(*) FROM project_reviews) AS project_reviews`.execute(db);
   return JSON.stringify(Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, canonicalValue(v)])));
 }

@@ -26,6 +26,11 @@ import { discoverRouteFiles, type RouteFile } from "../../../scripts/lib/reliabi
 import { businessFingerprint } from "../../../scripts/lib/reliability/tables";
 import { TEST_DIALECT, useTestDatabase } from "../support/db";
 import { loginCookie } from "../support/requests";
+// ——— project forms (issue 15) ———
+import { emptyProjectEvaluation, type ProjectEvaluation } from "~/domain/projectEvaluation";
+import { createProject, findVisibleProject, findVisibleUnit, receiveProjectForms, saveProject, transitionProject } from "~/models/projects.server";
+import { lockCounty } from "~/models/reportWrites.server";
+import { scopeOf } from "~/domain/permissions";
 
 const t = useTestDatabase();
 const figures = new FigureRecorder("matrix", TEST_DIALECT);
@@ -56,6 +61,8 @@ interface World {
   comments: Record<string, string>;
   pendingFiles: { luxian: string; hejiang: string };
   campaigns: { luxian: string; hejiang: string };
+  /** Project form targets by name → id. */
+  projects: Record<string, string>;
 }
 let w: World;
 
@@ -462,6 +469,84 @@ function dashboardCases(route: string, path: string, query: string): Case[] {
   return cases;
 }
 
+// ——— project forms ——————————————————————————————————————————————————————————————————————
+
+const PROJECT_TARGETS = ["P_own_draft", "P_own_submitted", "P_L_draft", "P_L_submitted", "P_L_returned", "P_L_approved", "P_H_draft", "P_H_submitted", "none", "junk"];
+const projectId = (target: string) => (target === "none" ? NONEXISTENT : target === "junk" ? JUNK : w.projects[target] ?? NONEXISTENT);
+
+async function projectRow(id: string): Promise<ReportRow | null> {
+  const r = await t.db.selectFrom("project_evaluations").select(["id", "unit_id", "county_id", "status", "version", "year"]).where("id", "=", id).executeTakeFirst();
+  return r ? { ...r, version: Number(r.version), year: Number(r.year) } : null;
+}
+
+type ProjectOp = "view" | "save" | "submit" | "approve" | "return" | "reopen" | "delete";
+
+/** A form follows its unit's report in who may do what (the same rules). */
+function projectCases(op: ProjectOp): Case[] {
+  const route = "routes/projects.$projectId";
+  const cases: Case[] = [];
+  for (const persona of PERSONAS) {
+    for (const target of PROJECT_TARGETS) {
+      cases.push({
+        route, kind: op === "view" ? "loader" : "action", intent: op === "view" ? undefined : op, persona, target,
+        expect: async () => {
+          const r = await projectRow(projectId(target));
+          if (op === "view") return persona === "anon" ? "login" : canView(persona, r) ? "ok" : "hidden";
+          return reportExpect(op === "delete" ? "save" : op, persona, r);
+        },
+        args: async () => {
+          const id = projectId(target);
+          if (op === "view") return getArgs(`/projects/${encodeURIComponent(id)}`, persona, { projectId: id });
+          const version = String((await projectRow(id))?.version ?? 1);
+          const body: Record<string, string> = op === "save" || op === "submit"
+            ? { intent: op, version, "project.name": `矩阵篡改 ${next()}`, "project.code": "", "project.kind": "recurring" }
+            : { intent: op, version, reason: "矩阵测试：请补充说明" };
+          return postArgs(`/projects/${encodeURIComponent(id)}`, persona, body, { projectId: id });
+        },
+      });
+    }
+  }
+  return cases;
+}
+
+const UNIT_TARGETS = ["own", "L_other", "H_other", "none", "junk"];
+function unitOf(target: string): string {
+  return ({ own: w.seed.unitIds["泸县总工会"], L_other: w.seed.unitIds["泸县民政局"], H_other: w.seed.unitIds["合江县总工会"], none: NONEXISTENT, junk: JUNK } as Record<string, string>)[target];
+}
+
+/** The unit's project list: its staff and its county's bureau (every role) see it; only its staff add and import. */
+function unitProjectCases(route: string, kind: "loader" | "action", op: "view" | "create" | "import" | "accept"): Case[] {
+  const cases: Case[] = [];
+  for (const persona of PERSONAS) {
+    for (const target of UNIT_TARGETS) {
+      cases.push({
+        route, kind, persona, target, intent: kind === "action" ? (op === "create" ? "create" : "accept") : undefined,
+        expect: async () => {
+          if (persona === "anon") return "login";
+          const unit = await t.db.selectFrom("units").select(["id", "county_id"]).where("id", "=", unitOf(target)).executeTakeFirst();
+          const g = grants(persona);
+          const staff = !!unit && g.staff.includes(unit.id);
+          const bureau = !!unit && [...g.reviewer, ...g.admin, ...g.leader].includes(unit.county_id);
+          if (op === "view") return staff || bureau ? "ok" : "hidden";
+          if (op === "create") return staff ? "allowed" : bureau ? "deny" : "hidden";
+          if (op === "import") return staff ? "ok" : "hidden";
+          return staff ? "allowed" : "hidden";
+        },
+        args: () => {
+          const unitId = unitOf(target);
+          const path = `/units/${encodeURIComponent(unitId)}/projects${op === "import" || op === "accept" ? "/import" : ""}?year=2023`;
+          if (kind === "loader") return getArgs(path, persona, { unitId });
+          const body: Record<string, string> = op === "create"
+            ? { intent: "create", year: "2023", name: `矩阵新增 ${next()}`, code: "", kind: "" }
+            : { intent: "accept", year: "2023", fileName: "矩阵.txt", forms: JSON.stringify([matrixForm(`矩阵导入 ${next()}`, `MI-${next()}`)]), take: "0" };
+          return postArgs(path, persona, body, { unitId });
+        },
+      });
+    }
+  }
+  return cases;
+}
+
 function buildCases(): Record<string, Partial<Record<string, Case[]>>> {
   const staffOnly = (expect: Expect) => (p: Persona) => (hasRole(p, "staff") ? expect : null);
   const adminOnly = (expect: Expect) => (p: Persona) => (hasRole(p, "admin") ? expect : null);
@@ -571,6 +656,20 @@ function buildCases(): Record<string, Partial<Record<string, Case[]>>> {
       loader: reportCases("routes/reports.$reportId.import", "loader", "import", report("/import")),
       "action:accept": reportCases("routes/reports.$reportId.import", "action", "accept", report("/import"), "accept"),
       "action:preview": reportCases("routes/reports.$reportId.import", "action", "preview", report("/import"), "preview"),
+    },
+    "routes/projects.$projectId": {
+      loader: projectCases("view"),
+      ...Object.fromEntries((["save", "submit", "return", "approve", "reopen", "delete"] as const).map((op) => [`action:${op}`, projectCases(op)])),
+    },
+    "routes/projects._index": { loader: roleCases("routes/projects._index", "loader", anyone("ok"), undefined, "/projects?year=2023") },
+    "routes/projects.report.$reportId": { loader: reportCases("routes/projects.report.$reportId", "loader", "view", (id) => `/projects/report/${encodeURIComponent(id)}`) },
+    "routes/units.$unitId.projects._index": {
+      loader: unitProjectCases("routes/units.$unitId.projects._index", "loader", "view"),
+      "action:create": unitProjectCases("routes/units.$unitId.projects._index", "action", "create"),
+    },
+    "routes/units.$unitId.projects.import": {
+      loader: unitProjectCases("routes/units.$unitId.projects.import", "loader", "import"),
+      "action:accept": unitProjectCases("routes/units.$unitId.projects.import", "action", "accept"),
     },
     "routes/review._index": {
       loader: roleCases("routes/review._index", "loader", reviewerOnly("ok"), undefined, "/review?status=all&year=2023"),
@@ -729,7 +828,68 @@ async function setUp(): Promise<World> {
   };
   const campaignRows = await t.db.selectFrom("campaigns").select(["id", "county_id", "year"]).where("year", "=", 2024).execute();
   const campaigns = { luxian: campaignRows.find((c) => c.county_id === seed.luxianId)!.id, hejiang: campaignRows.find((c) => c.county_id === seed.hejiangId)!.id };
-  return { seed, viewers, cookies, userIds, reports, comments, pendingFiles, campaigns };
+  const projects = await setUpProjects(seed, viewers, userIds);
+  return { seed, viewers, cookies, userIds, reports, comments, pendingFiles, campaigns, projects };
+}
+
+/** A project form that passes every rule (so it can be submitted). */
+function matrixForm(name: string, code: string): ProjectEvaluation {
+  return {
+    ...emptyProjectEvaluation(),
+    project: { code, name, kind: "recurring" },
+    funds: { rows: [{ kind: "total", label: "总额", initialBudget: "12.3456", adjustedBudget: "12.3456", executed: "12.3456", statedRatePct: "100", weight: "10", score: "10", reason: null }] },
+    goal: { planned: "矩阵目标", achieved: "已完成" },
+    indicators: [{ level1: "产出指标", level2: "数量指标", name: "完成率", nature: "=", target: "100", unit: "%", weightPct: "90", actual: "100", score: "90", reason: null }],
+    totalScore: "100", conclusion: "完成。", problems: "无。", improvements: "无。",
+  };
+}
+
+/**
+ * Project forms in every status: the persona units' own drafts and submitted forms, another
+ * Luxian unit's draft, submitted, returned and approved forms, Hejiang's draft and submitted.
+ */
+async function setUpProjects(seed: DemoSeed, viewers: Record<string, Viewer>, userIds: Record<string, string>) {
+  const projects: Record<string, string> = {};
+  const actor = (v: Viewer) => ({ userId: v.userId, name: v.displayName, address: "10.0.0.1" });
+  const staffOf = async (username: string) => viewers[username] ?? (await loadViewer(t.db, userIds[username]))!;
+  const draft = async (username: string, unitName: string, code: string) => {
+    const v = await staffOf(username);
+    const unit = (await findVisibleUnit(t.db, v, seed.unitIds[unitName]))!;
+    const made = await createProject(t.db, v, unit, 2023, { name: `矩阵项目${code}`, code, kind: "recurring" }, actor(v));
+    if (!made.ok) throw new Error(made.message);
+    return made.id;
+  };
+  const submit = async (username: string, id: string) => {
+    const v = await staffOf(username);
+    let p = (await findVisibleProject(t.db, scopeOf(v), id))!;
+    await saveProject(t.db, p, { expectedVersion: p.version, document: matrixForm(p.document.project.name, p.document.project.code!), explanations: {} }, actor(v));
+    p = (await findVisibleProject(t.db, scopeOf(v), id))!;
+    const done = await transitionProject(t.db, p, { transition: "submit", expectedVersion: p.version, role: "staff" }, actor(v));
+    if (!done.ok) throw new Error(done.message);
+  };
+  const review = async (county: "luxian" | "hejiang", id: string, transition: "return" | "approve") => {
+    const v = viewers[`${county}_reviewer`];
+    const p = (await findVisibleProject(t.db, scopeOf(v), id))!;
+    await transitionProject(t.db, p, { transition, expectedVersion: p.version, role: "reviewer", reason: "矩阵测试" }, actor(v));
+  };
+  projects.P_own_draft = await draft("zonggonghui", "泸县总工会", "MO-1");
+  projects.P_own_submitted = await draft("zonggonghui", "泸县总工会", "MO-2");
+  await submit("zonggonghui", projects.P_own_submitted);
+  projects.P_L_draft = await draft("matrix_victim_l", "泸县民政局", "ML-1");
+  for (const [key, code] of [["P_L_submitted", "ML-2"], ["P_L_returned", "ML-3"], ["P_L_approved", "ML-4"]] as const) {
+    projects[key] = await draft("matrix_victim_l", "泸县民政局", code);
+    await submit("matrix_victim_l", projects[key]);
+  }
+  await review("luxian", projects.P_L_returned, "return");
+  await review("luxian", projects.P_L_approved, "approve");
+  projects.P_H_draft = await draft("hejiang_staff", "合江县总工会", "MH-1");
+  // A form the Hejiang bureau received for a unit without an account.
+  const [received] = await t.db.transaction().execute(async (trx) => {
+    await lockCounty(trx, seed.hejiangId);
+    return receiveProjectForms(trx, { countyId: seed.hejiangId, unit: { id: seed.unitIds["合江县农业农村局"], name: "合江县农业农村局" }, year: 2023, forms: [matrixForm("合江矩阵项目", "MH-2")], fileName: "合江.txt" }, actor(viewers.hejiang_reviewer));
+  });
+  projects.P_H_submitted = received.projectId!;
+  return projects;
 }
 
 // ——— running ————————————————————————————————————————————————————————————————————————
