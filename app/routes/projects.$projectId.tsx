@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { clientAddress, requireHolder, requireViewer } from "~/auth/guard.server";
 import { ProjectDocumentView, ProjectEditor, ProjectFlags, kindLabel, projectFieldLabel } from "~/components/projects";
@@ -90,6 +90,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
   }
 }
+
+/**
+ * Reload the form after every post, refused ones included: a refused submit has already saved
+ * (a new version), and a 409 says the page now shows the latest state. Remix skips the reload
+ * after a 4xx by default. Typed input survives: a refused post's fields are shown over the
+ * stored form.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) => (formMethod && formMethod.toUpperCase() === "POST" ? true : defaultShouldRevalidate);
 
 export default function ProjectPage() {
   const view = useLoaderData<typeof loader>();

@@ -88,7 +88,8 @@ export default function UnitHome() {
               </tbody>
             </table>
             {unit.startableYears.length ? (
-              <p>
+              // A <div>: a <form> inside a <p> is closed by the parser and breaks hydration.
+              <div>
                 {unit.startableYears.map((year) => (
                   <Form method="post" key={year} className="inline-form">
                     <input type="hidden" name="intent" value="start" />
@@ -97,7 +98,7 @@ export default function UnitHome() {
                     <button type="submit" className="secondary">开始填报{year}年度报告</button>{" "}
                   </Form>
                 ))}
-              </p>
+              </div>
             ) : null}
           </section>
         );
