@@ -20,7 +20,7 @@ function leafPaths(value: unknown, path: string, out: string[]) {
 }
 
 export function parseInterchangeJson(text: string): ImportResult {
-  const failure = (error: string): ImportResult => ({ ok: false, document: emptyReport(), sources: {}, uncertain: [], missing: [], warnings: [], narrative: {}, error });
+  const failure = (error: string): ImportResult => ({ ok: false, document: emptyReport(), sources: {}, uncertain: [], missing: [], warnings: [], narrative: {}, template: null, error });
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -43,5 +43,5 @@ export function parseInterchangeJson(text: string): ImportResult {
     const v = p.split(".").reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), parsed.document);
     return v == null || v === "" || (Array.isArray(v) && v.length === 0);
   });
-  return { ok: true, document: parsed.document, sources, uncertain: [], missing: [...missing], warnings: [], narrative: parsed.document.narrative ?? {} };
+  return { ok: true, document: parsed.document, sources, uncertain: [], missing: [...missing], warnings: [], narrative: parsed.document.narrative ?? {}, template: null };
 }

@@ -145,9 +145,31 @@ export function normalizeNature(raw: string): string {
   return written;
 }
 
-/** A comparator written in front of a target ("≥98", "不低于95") → [nature, rest]. */
+/**
+ * A comparator written in front of a target ("≥98", "不低于95", "≥ 95%") → [nature, rest]. A
+ * strict > or < is split off as written (">", "<"): it is no nature a report may use, and the
+ * rules say so (NATURE_INVALID) rather than the import rounding it to ≥ or ≤.
+ */
 export function splitLeadingComparator(raw: string): [string, string] | null {
-  const m = /^(≥|≧|≤|≦|>=|<=|＞＝|＜＝|＞=|＜=|>＝|<＝|大于等于|小于等于|不低于|不高于|不少于|不超过|=|＝)\s*(.+)$/.exec(raw.trim());
+  const m = /^(≥|≧|≤|≦|>=|<=|＞＝|＜＝|＞=|＜=|>＝|<＝|大于等于|小于等于|不低于|不高于|不少于|不超过|=|＝|>|<|＞|＜)\s*(.+)$/.exec(raw.trim());
   if (!m) return null;
-  return [normalizeNature(m[1]), m[2].trim()];
+  const comparator = m[1].replace("＞", ">").replace("＜", "<");
+  return [normalizeNature(comparator), m[2].trim()];
+}
+
+/** Units a target may write after its number; 百分比 is the percent sign spelled out. */
+const PERCENT_WORDS = /^(?:%|百分比|百分率)$/;
+/** A unit word is short and no qualifier: "3个工作日内", "90%以上" are targets as written, not a number and a unit. */
+const TARGET_UNIT = /^(-?\d+(?:\.\d+)?)\s*([^\d\s.][^\d\s]{0,7})$/;
+const QUALIFIER = /[以内上下前后左右约及或和、，,。；;：:（）()]/;
+
+/**
+ * A target with its unit written after the number ("50个", "90万元", "100%", "100百分比",
+ * after normalizeNumerals) → [number, unit], 百分比 read as %. Null when the text is not one
+ * number and one short unit.
+ */
+export function splitTrailingUnit(raw: string): [string, string] | null {
+  const m = TARGET_UNIT.exec(raw.trim());
+  if (!m || QUALIFIER.test(m[2])) return null;
+  return [m[1], PERCENT_WORDS.test(m[2]) ? "%" : m[2]];
 }
