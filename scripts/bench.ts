@@ -78,6 +78,7 @@ const log = (line: string) => console.error(line);
 
 const benchStarted = Date.now();
 if (values.only === "imports") {
+  ensureBuild();
   log("=== 导入吞吐量 ===");
   const imports = await benchImports(Number(values["import-files"]), join(BENCH_DIR, "imports"), log);
   console.log(renderImports(imports));

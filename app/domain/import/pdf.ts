@@ -12,16 +12,24 @@
  *   - paragraphs wrapped over several lines (and pages) are joined again, page headers,
  *     footers and page numbers dropped, a table continued on the next page joined up.
  *
- * pdf.js (pdfjs-dist, legacy build for Node) parses the file in this process — its "fake
- * worker", no thread: the convert worker (app/server/convertPool.server.ts) is the sandbox
- * with the memory and time limits. No eval, no font loading into a page, no network; the only
- * files it may read are its own CMaps and standard fonts. Before pdf.js sees the file, its
- * declared page count and what its streams inflate to are read from the bytes; then the pages
- * and the text are counted against limits.ts while pdf.js produces them. Never throws.
+ * pdf.js (pdfjs-dist, legacy build for Node) parses the file in this process — its worker
+ * side in this thread, on a port of our own (InProcessPort), no thread: the convert worker
+ * (app/server/convertPool.server.ts) is the sandbox with the memory and time limits. No eval,
+ * no font loading into a page, no network; the only files it may read are its own CMaps and
+ * standard fonts. Before pdf.js sees the file, its declared page count and what its streams
+ * inflate to are read from the bytes; then the pages and the text are counted against
+ * limits.ts while pdf.js produces them. Never throws.
+ *
+ * Speed (a 6-page report printed by Chromium, its CJK glyphs as ~770 Type3 glyph programs):
+ * most of the time is pdf.js loading the fonts for the first getTextContent, then reading the
+ * operator lists; what loadPdfjs undoes of pdf.js's legacy build (core-js's JavaScript
+ * Array.prototype.push and JSON, DecompressionStream for every stream), the port's copying
+ * and the byte checks' native zlib make it about three times faster than pdf.js as shipped.
  */
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { TextItem } from "pdfjs-dist/types/src/display/api";
 import { Unzlib } from "fflate";
+import { inflateSync } from "node:zlib";
 import { type ConvertResult, type FlatBlock, writeFlat } from "./flat";
 import { MAX_PDF_INFLATED_BYTES, MAX_PDF_PAGES, MAX_PDF_RULES_PER_PAGE, MAX_PDF_TEXT_CHARS, MAX_PDF_TEXT_ITEMS } from "./limits";
 
@@ -45,9 +53,14 @@ export async function pdfToText(data: Uint8Array): Promise<ConvertResult> {
   try {
     const early = vetPdfBytes(data);
     if (early) return fail(early);
-    const pdfjs = await loadPdfjs();
+    const { pdfjs, workerHandler } = await loadPdfjs();
+    // pdf.js's worker side in this thread, over a port of our own (see InProcessPort).
+    const port = new InProcessPort();
+    const worker = pdfjs.PDFWorker.create({ port: port as unknown as Worker, verbosity: 0 });
+    workerHandler.initializeFromPort(port);
     // pdf.js transfers the buffer it is given to its worker side: hand it a copy.
     const task = pdfjs.getDocument({
+      worker,
       data: data.slice(),
       isEvalSupported: false,
       disableFontFace: true,
@@ -91,6 +104,8 @@ export async function pdfToText(data: Uint8Array): Promise<ConvertResult> {
       return { ok: true, text };
     } finally {
       await task.destroy().catch(() => undefined);
+      worker.destroy();
+      port.terminate();
     }
   } catch (error) {
     if (error instanceof PdfRefused) return fail(error.message);
@@ -125,8 +140,9 @@ export function vetPdfBytes(data: Uint8Array): string | null {
 
 const INFLATES_TOO_MUCH = `PDF 内容解压后过大（超过 ${MAX_PDF_INFLATED_BYTES / 1024 / 1024} MB），疑似压缩炸弹，已拒绝`;
 
+/** One character per byte, offsets kept (Node's latin1: a tenth of TextDecoder's windows-1252, the same for the ASCII searched here). */
 function latin1(bytes: Uint8Array): string {
-  return new TextDecoder("latin1").decode(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
 /**
@@ -175,7 +191,26 @@ export function inflatedStreamBytes(data: Uint8Array, text: string, budget: numb
 
 class OverBudget extends Error {}
 
+/**
+ * A stream inflating to at most this much is inflated in one call of Node's zlib (a Chromium
+ * PDF has hundreds of small streams, its CJK glyphs drawn as Type3 fonts: one call each is a
+ * tenth of fflate's time); past it, or when zlib stops at an error, fflate counts it in pieces
+ * as before, never holding more than a chunk of it.
+ */
+const ONE_CALL_INFLATE_BYTES = 4 * 1024 * 1024;
+
 function inflatedSize(stream: Uint8Array, budget: number): number {
+  const limit = Math.min(budget + 1, ONE_CALL_INFLATE_BYTES);
+  try {
+    return inflateSync(stream, { maxOutputLength: limit }).length;
+  } catch (error) {
+    // Past `limit`: over budget when that was the budget's end, else counted piece by piece.
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" && limit === budget + 1) return budget + 1;
+  }
+  return inflatedSizeInPieces(stream, budget);
+}
+
+function inflatedSizeInPieces(stream: Uint8Array, budget: number): number {
   let produced = 0;
   const inflater = new Unzlib((chunk) => {
     produced += chunk.length;
@@ -224,27 +259,179 @@ function topLevelCount(text: string, start: number, end: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // pdf.js, loaded on the first PDF (few requests need it) and run without a worker thread.
+// The worker process reads one file at a time and is replaced after a few hundred: what is
+// kept here between documents (the modules, pdf.js's data files) is pdf.js's own.
 
 type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
-let pdfjsModule: Promise<Pdfjs> | undefined;
+/** The worker module's entry: sets pdf.js's worker side up on a port. */
+interface WorkerMessageHandler {
+  initializeFromPort(port: InProcessPort): void;
+}
+let pdfjsModule: Promise<{ pdfjs: Pdfjs; workerHandler: WorkerMessageHandler }> | undefined;
 let dataDirectory: string | undefined;
 
-function loadPdfjs(): Promise<Pdfjs> {
+function loadPdfjs(): Promise<{ pdfjs: Pdfjs; workerHandler: WorkerMessageHandler }> {
   pdfjsModule ??= (async () => {
     const { createRequire } = await import("node:module");
     const { dirname } = await import("node:path");
     dataDirectory = dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
-    // The worker's code in this thread: pdf.js looks for it on globalThis before starting a worker.
-    // @ts-expect-error pdfjs-dist ships no types for its worker module
-    const worker: unknown = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
-    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
-    return await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const natives = PATCHED_NATIVES.map(([owner, key]) => [owner, key, Object.getOwnPropertyDescriptor(owner, key)] as const);
+    try {
+      // The worker's code, run in this thread on the ports pdfToText makes.
+      // @ts-expect-error pdfjs-dist ships no types for its worker module
+      const worker = (await import("pdfjs-dist/legacy/build/pdf.worker.mjs")) as { WorkerMessageHandler: WorkerMessageHandler };
+      const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+      return { pdfjs, workerHandler: worker.WorkerMessageHandler };
+    } finally {
+      for (const [owner, key, descriptor] of natives) if (descriptor) Object.defineProperty(owner, key, descriptor);
+      // pdf.js inflates every FlateDecode stream through DecompressionStream where there is
+      // one: in Node, zlib on the thread pool behind web streams, dozens of promise turns and a
+      // thread-pool round trip per stream — and a PDF printed by Chromium draws its CJK glyphs
+      // as Type3 fonts, hundreds of small streams that pdf.js inflates before any text is read.
+      // Without it pdf.js inflates in JS, in this thread: the text of such a PDF in half the
+      // time. Nothing else in the convert worker (the only process that loads pdf.js) uses it.
+      delete (globalThis as { DecompressionStream?: unknown }).DecompressionStream;
+    }
   })();
   pdfjsModule.catch(() => {
     pdfjsModule = undefined;
   });
   return pdfjsModule;
 }
+
+/**
+ * The channel between pdf.js's two sides in this thread, as pdf.js's own fake worker
+ * (LoopbackPort) has it — both sides listen on the one port, each message goes to every
+ * listener in a microtask, each side picks its own by name — but each message copied by
+ * copyMessage instead of structuredClone: Node 20's structuredClone sends the value through a
+ * MessageChannel and V8's serializer, four times slower on what pdf.js sends most (operator
+ * lists of glyphs, text chunks, fonts), some 800 messages for a short report.
+ */
+class InProcessPort {
+  readonly #listeners = new Map<(event: { data: unknown }) => void, (() => void) | null>();
+
+  postMessage(message: unknown, transfer?: readonly unknown[] | null): void {
+    const event = { data: copyMessage(message, transfer) };
+    void Promise.resolve().then(() => {
+      for (const [listener] of this.#listeners) listener.call(this, event);
+    });
+  }
+
+  /** pdf.js's message handlers listen until their `signal` aborts (when they are destroyed). */
+  addEventListener(type: string, listener: (event: { data: unknown }) => void, options?: { signal?: AbortSignal }): void {
+    const signal = options?.signal;
+    if (!signal) {
+      this.#listeners.set(listener, null);
+      return;
+    }
+    if (signal.aborted) return;
+    const stop = () => this.removeEventListener(type, listener);
+    signal.addEventListener("abort", stop, { once: true });
+    this.#listeners.set(listener, () => signal.removeEventListener("abort", stop));
+  }
+
+  removeEventListener(_type: string, listener: (event: { data: unknown }) => void): void {
+    this.#listeners.get(listener)?.();
+    this.#listeners.delete(listener);
+  }
+
+  terminate(): void {
+    for (const [, unlisten] of this.#listeners) unlisten?.();
+    this.#listeners.clear();
+  }
+}
+
+/**
+ * A structured clone of what pdf.js sends between its sides: arrays, plain and class objects
+ * (as plain objects: own enumerable properties), typed arrays with their buffers, ArrayBuffers,
+ * Maps and Sets copied here, shared and circular references kept; buffers in `transfer` are
+ * handed over, not copied (the sender never touches them again); any other kind of object
+ * (Date, Error, …) goes to structuredClone, which also refuses functions as it would.
+ */
+export function copyMessage(message: unknown, transfer?: readonly unknown[] | null): unknown {
+  const copies = new Map<object, unknown>();
+  for (const buffer of transfer ?? []) if (buffer instanceof ArrayBuffer) copies.set(buffer, buffer);
+  return copyValue(message, copies);
+}
+
+type TypedArrayKind = new (buffer: ArrayBuffer, byteOffset: number, length: number) => ArrayBufferView;
+const TYPED_ARRAYS = new Map<object, TypedArrayKind>(
+  [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array].map(
+    (kind) => [kind.prototype, kind as unknown as TypedArrayKind],
+  ),
+);
+
+function copyValue(value: unknown, copies: Map<object, unknown>): unknown {
+  if (typeof value !== "object" || value === null) return typeof value === "function" || typeof value === "symbol" ? structuredClone(value) : value;
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    copies.set(value, out);
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = copyValue(value[i], copies);
+    return out;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype === Object.prototype || prototype === null) return copyObject(value, copies);
+  // As structuredClone: the view's whole buffer, the view at its offset, of its intrinsic kind (a Buffer arrives as a Uint8Array).
+  const kind = TYPED_ARRAYS.get(prototype as object) ?? (ArrayBuffer.isView(value) ? intrinsicView(value) : undefined);
+  if (kind) {
+    const view = value as ArrayBufferView & { length?: number };
+    const buffer = copyValue(view.buffer, copies) as ArrayBuffer;
+    const out = kind === (DataView as unknown) ? new DataView(buffer, view.byteOffset, view.byteLength) : new kind(buffer, view.byteOffset, view.length!);
+    copies.set(value, out);
+    return out;
+  }
+  if (value instanceof ArrayBuffer) {
+    const out = value.slice(0);
+    copies.set(value, out);
+    return out;
+  }
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    copies.set(value, out);
+    for (const [k, v] of value) out.set(copyValue(k, copies), copyValue(v, copies));
+    return out;
+  }
+  if (value instanceof Set) {
+    const out = new Set<unknown>();
+    copies.set(value, out);
+    for (const v of value) out.add(copyValue(v, copies));
+    return out;
+  }
+  if (Object.prototype.toString.call(value) === "[object Object]") return copyObject(value, copies);
+  const out: unknown = structuredClone(value);
+  copies.set(value, out);
+  return out;
+}
+
+function copyObject(value: object, copies: Map<object, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  copies.set(value, out);
+  for (const key of Object.keys(value)) out[key] = copyValue((value as Record<string, unknown>)[key], copies);
+  return out;
+}
+
+/** A typed array or DataView of a subclass (Node's Buffer): the built-in kind it is. */
+function intrinsicView(view: ArrayBufferView): TypedArrayKind | undefined {
+  const name = Object.prototype.toString.call(view).slice(8, -1);
+  if (name === "DataView") return DataView as unknown as TypedArrayKind;
+  return TYPED_ARRAYS.get((globalThis as unknown as Record<string, { prototype: object } | undefined>)[name]?.prototype ?? {});
+}
+
+/**
+ * Built-ins that pdf.js's legacy build replaces with core-js's JavaScript versions on Node 20
+ * (V8 11: push for a non-writable length's error, JSON for JSON.rawJSON), for the whole
+ * process: push in JS slows every array pdf.js (and everything after it) builds, and
+ * JSON.stringify becomes ~20 times slower. pdf.js needs neither edge case; the natives are
+ * put back once it has loaded. (What it adds, such as Promise.withResolvers, stays.)
+ */
+const PATCHED_NATIVES: ReadonlyArray<readonly [object, PropertyKey]> = [
+  [Array.prototype, "push"],
+  [JSON, "stringify"],
+  [JSON, "parse"],
+  [Function.prototype, "toString"],
+];
 
 /**
  * pdf.js's data files (CMaps for fonts that are not embedded, e.g. SimSun with GBK-EUC-H, and
@@ -257,10 +444,28 @@ class PdfjsDataFiles {
     if (!folder || !dataDirectory || !/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}$/.test(filename) || filename.includes("..")) {
       throw new Error(`not available: ${kind} ${filename}`);
     }
-    const { readFile } = await import("node:fs/promises");
-    const { join } = await import("node:path");
-    return new Uint8Array(await readFile(join(dataDirectory, folder, filename)));
+    const key = `${folder}/${filename}`;
+    let file = dataFiles.get(key);
+    if (!file) {
+      file = readDataFile(dataDirectory, folder, filename);
+      dataFiles.set(key, file);
+      file.catch(() => dataFiles.delete(key));
+    }
+    return await file;
   }
+}
+
+/**
+ * The data files read so far, kept for the next documents: pdf.js's own files (2.5 MB all
+ * together), a few per document that has fonts without embedded glyphs. pdf.js gets them by
+ * copy (its messages are cloned, nothing transferred), so one read serves every document.
+ */
+const dataFiles = new Map<string, Promise<Uint8Array>>();
+
+async function readDataFile(directory: string, folder: string, filename: string): Promise<Uint8Array> {
+  const { readFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  return new Uint8Array(await readFile(join(directory, folder, filename)));
 }
 
 // ---------------------------------------------------------------------------------------------

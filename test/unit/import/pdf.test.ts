@@ -9,11 +9,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { tokenize } from "~/domain/import/cells";
 import { convertUpload } from "~/domain/import/file";
 import { MAX_PDF_PAGES, MAX_PDF_TEXT_ITEMS } from "~/domain/import/limits";
-import { normalizeGlyphs, PDF_CORRUPT, PDF_ENCRYPTED, PDF_NOT_VALID, PDF_SCANNED, PDF_TRUNCATED, pdfToText } from "~/domain/import/pdf";
+import { copyMessage, normalizeGlyphs, PDF_CORRUPT, PDF_ENCRYPTED, PDF_NOT_VALID, PDF_SCANNED, PDF_TRUNCATED, pdfToText } from "~/domain/import/pdf";
 import { readReport } from "~/domain/import/read";
 import { abusiveFiles } from "../convert/hostile";
 import { encodeGbk, fixtureBytes, REFERENCE, referenceText } from "../convert/helpers";
 import { concat, ensurePdfPrinter, handPdf, htmlPage, htmlToPdf, onePagePdf, scanPng } from "../../support/pdf";
+
+// Before pdf.js is loaded (on the first PDF read): the natives its legacy build replaces.
+const NATIVES = { push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse };
 
 // Printing a page takes Chromium a few seconds on a busy machine (cached after the first run).
 const PRINTED = { timeout: 90_000 };
@@ -254,5 +257,43 @@ describe("normalizeGlyphs", () => {
   it("maps the look-alike code points PDF writers put for shared glyphs, and nothing else", () => {
     expect(normalizeGlyphs("⼀、部⻔（单位）⼯作第1⻚，⻓期；1―12月")).toBe("一、部门（单位）工作第1页，长期；1—12月");
     expect(normalizeGlyphs("（一）收入：575.65万元，≥95%")).toBe("（一）收入：575.65万元，≥95%");
+  });
+});
+
+describe("pdf.js in this process", () => {
+  it("leaves the natives its legacy build replaces (push, JSON) as they were", async () => {
+    await expect(pdfToText(onePagePdf("BT /F1 12 Tf 72 700 Td (Total score: 93.4) Tj ET"))).resolves.toEqual({ ok: true, text: "Total score: 93.4\n" });
+    expect({ push: Array.prototype.push, stringify: JSON.stringify, parse: JSON.parse }).toEqual(NATIVES);
+  });
+
+  it("copies its messages as structuredClone would", () => {
+    class Glyph {
+      constructor(
+        public unicode: string,
+        public width: number,
+      ) {}
+    }
+    const buffer = new ArrayBuffer(16);
+    const shared = [1, 2];
+    const loop: Record<string, unknown> = { name: "loop" };
+    loop.self = loop;
+    const values: unknown[] = [
+      { fnArray: [1, 2], argsArray: [[[new Glyph("中", 1000)]], null, [new Float32Array([0, 1.5])]], lastChunk: false },
+      { items: [{ str: "自评", transform: [12, 0, 0, 12, 72, 700], hasEOL: false }], styles: Object.create(null) },
+      { a: new Uint8Array(buffer, 4, 8), b: new Int32Array(buffer, 8, 2), c: new DataView(buffer, 2, 6), d: Buffer.from("pdf") },
+      new Map<unknown, unknown>([["k", { z: 1 }]]),
+      new Set([1, "a"]),
+      { date: new Date(0), error: new Error("boom"), holes: [1, , 3], nothing: undefined, zero: -0 },
+    ];
+    for (const value of values) expect(copyMessage(value)).toStrictEqual(structuredClone(value));
+    const copied = copyMessage({ x: shared, y: shared, loop, a: new Uint8Array(buffer, 0, 4), b: new Uint8Array(buffer, 8, 4) }) as Record<string, { buffer?: ArrayBuffer; self?: unknown }>;
+    expect(copied.x).toBe(copied.y);
+    expect(copied.x).not.toBe(shared);
+    expect(copied.loop.self).toBe(copied.loop);
+    expect(copied.a.buffer).toBe(copied.b.buffer);
+    expect(copied.a.buffer).not.toBe(buffer);
+    const moved = new ArrayBuffer(8);
+    expect((copyMessage({ moved }, [moved]) as { moved: ArrayBuffer }).moved).toBe(moved);
+    expect(() => copyMessage({ f: () => 1 })).toThrow(expect.objectContaining({ name: "DataCloneError" }));
   });
 });
