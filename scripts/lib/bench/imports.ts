@@ -97,7 +97,7 @@ export async function benchImports(files: number, workDir: string, log: (line: s
     ["文本 .txt", "report.txt", new TextEncoder().encode(text), 100],
     ["Word .docx", "report.docx", new Uint8Array(readFileSync(`${REFERENCE}.docx`)), 20],
     ["Excel .xlsx", "report.xlsx", new Uint8Array(readFileSync(`${REFERENCE}-targets.xlsx`)), null],
-    ["网页 .html", "report.html", new Uint8Array(readFileSync(htmlFile)), 100],
+    ["网页 .html", "report.html", new Uint8Array(readFileSync(htmlFile)), null],
     ["PDF", "report.pdf", existsSync(pdfFile) || printPdf(htmlFile, pdfFile) ? new Uint8Array(readFileSync(pdfFile)) : null, 20],
   ];
   const results: ImportBench[] = [];
