@@ -31,12 +31,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 type Preview = {
   fileName: string | null;
+  /** The template the text looked like (templates.ts), or null. */
+  template: { id: string; name: string; kind: "department" | "project" } | null;
   sections: string[];
   document: unknown;
   version: number;
   fields: Array<{ path: string; label: string; value: string; source: string | null; uncertain: boolean }>;
   missing: Array<{ path: string; label: string }>;
   warnings: string[];
+  /** The file names another unit or year than this report: shown, the report's own are kept. */
+  mismatches: string[];
   flags: Array<{ rule: string; title: string; severity: string; message: string }>;
 };
 
@@ -76,19 +80,31 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ errors: { [parsed.field]: parsed.error } as Record<string, string>, preview: null }, { status: 400 });
   const { result, fileName, lines } = parsed.upload;
   const uncertain = new Set(result.uncertain);
-  const sections = foundSections(Object.keys(result.sources));
-  if (!sections.length) return data({ errors: { [fileName ? "file" : "text"]: "未能从中识别出报告的任何部分" } as Record<string, string>, preview: null as Preview | null }, { status: 400 });
+  // Whatever was read is shown, even when none of it can update the draft (only the unit and
+  // year found, or a project form): the user sees what was recognised and what was not.
+  // The report's prose sections (文字说明) are part of the document: an import brings them too.
+  const narrative = Object.keys(result.narrative).length > 0 ? result.narrative : null;
+  const found = foundSections(Object.keys(result.sources));
+  const sections = narrative && !found.includes("narrative") ? [...found, "narrative" as const] : found;
+  const doc = result.document;
+  const mismatches = [
+    doc.unit.name && doc.unit.name !== report.unitName ? `文件中的单位为“${doc.unit.name}”，与本报告的单位“${report.unitName}”不同` : null,
+    doc.year !== null && doc.year !== report.year ? `文件中的年度为${doc.year}年，与本报告的${report.year}年度不同` : null,
+  ].filter((m): m is string => m !== null);
   const preview: Preview = {
     fileName,
+    template: result.template ?? null,
     sections,
-    document: result.document,
+    document: narrative ? { ...result.document, narrative } : result.document,
     version: report.version,
     fields: Object.entries(result.sources).map(([path, ref]) => ({
       path, label: fieldLabel(path), value: valueAt(result.document, path), uncertain: uncertain.has(path),
-      source: ref ? `第${ref.line}行：${(lines[ref.line - 1] ?? ref.text ?? "").trim().slice(0, 80)}` : null,
+      // The matched text (a cell, a label and its value) rather than a whole one-line dump.
+      source: ref ? `第${ref.line}行：${(ref.text || lines[ref.line - 1] || "").trim().slice(0, 80)}` : null,
     })),
     missing: result.missing.map((path) => ({ path, label: fieldLabel(path) })),
     warnings: result.warnings.map((w) => w.message),
+    mismatches,
     flags: checkReport(result.document).map((f) => ({ rule: f.rule, title: RULES.find((r) => r.id === f.rule)?.title ?? f.rule, severity: f.severity, message: f.message })),
   };
   return { errors: {} as Record<string, string>, preview };
@@ -100,6 +116,8 @@ function valueAt(doc: unknown, path: string): string {
   if (value == null) return "—";
   return typeof value === "object" ? JSON.stringify(value).slice(0, 80) : String(value);
 }
+
+const TEMPLATE_KINDS: Record<"department" | "project", string> = { department: "部门整体支出", project: "项目支出" };
 
 const SECTION_LABELS: Record<string, string> = {
   staffing: "人员情况", income: "收入", expenditure: "支出", carryover: "结转结余", budgetManagement: "预算管理", projects: "项目情况",
@@ -142,19 +160,57 @@ export default function ImportReport() {
         <>
           <section className="card">
             <h2>识别结果{preview.fileName ? `（${preview.fileName}）` : ""}</h2>
-            <p>共识别 {preview.fields.length} 项；{preview.missing.length ? <strong className="sev-error">缺少 {preview.missing.length} 项必填内容</strong> : "必填内容齐全"}；
+            <p data-testid="import-template">
+              {preview.template
+                ? <>报告格式：<strong>{preview.template.name}</strong>（{TEMPLATE_KINDS[preview.template.kind]}）</>
+                : "报告格式：未能确定（按通用格式识别）"}
+            </p>
+            {preview.template?.kind === "project"
+              ? <p className="sev-warning">此文件像是项目支出绩效自评，不是部门整体支出报告：下表只列出其中能用于本报告的内容，项目的资金和指标请在项目自评中导入。</p>
+              : null}
+            <p>已识别 {preview.fields.length} 项；{preview.missing.length ? <strong className="sev-error">未找到 {preview.missing.length} 项必填内容</strong> : "必填内容齐全"}；
               {preview.fields.filter((f) => f.uncertain).length} 项为推断值（请核对）。</p>
-            {preview.missing.length ? <p className="sev-error">缺少：{preview.missing.map((m) => m.label).join("、")}</p> : null}
+            {preview.mismatches.map((m) => <p key={m} className="sev-warning">{m}，导入后仍以本报告的单位和年度为准。</p>)}
             {preview.warnings.map((w) => <p key={w} className="sev-warning">{w}</p>)}
-            <Form method="post">
-              <input type="hidden" name="intent" value="accept" />
-              <input type="hidden" name="version" value={preview.version} />
-              <input type="hidden" name="document" value={JSON.stringify(preview.document)} />
-              <input type="hidden" name="sections" value={preview.sections.join(",")} />
-              <p className="muted">将更新：{preview.sections.map((s) => SECTION_LABELS[s] ?? s).join("、")}；其余内容保持不变。</p>
-              <button type="submit">接受并保存到草稿</button>{" "}
-              <Link to={`/reports/${report.id}/import`} reloadDocument className="button secondary">取消</Link>
-            </Form>
+            {preview.sections.length ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="accept" />
+                <input type="hidden" name="version" value={preview.version} />
+                <input type="hidden" name="document" value={JSON.stringify(preview.document)} />
+                <input type="hidden" name="sections" value={preview.sections.join(",")} />
+                <p className="muted">将更新：{preview.sections.map((s) => SECTION_LABELS[s] ?? s).join("、")}；其余内容保持不变。</p>
+                <button type="submit">接受并保存到草稿</button>{" "}
+                <Link to={`/reports/${report.id}/import`} reloadDocument className="button secondary">取消</Link>
+              </Form>
+            ) : (
+              <p>
+                <strong className="sev-warning">没有可导入到草稿的内容</strong>（单位名称和年度以本报告为准）。请确认文件，或选择包含收支、人员或绩效指标的报告。{" "}
+                <Link to={`/reports/${report.id}/import`} reloadDocument className="button secondary">重新选择</Link>
+              </p>
+            )}
+          </section>
+          <section className="card" data-testid="import-found">
+            <h2>已识别的内容（{preview.fields.length}）</h2>
+            {preview.fields.length ? (
+              <table className="data import-preview">
+                <thead><tr><th>字段</th><th>识别值</th><th>来源</th></tr></thead>
+                <tbody>
+                  {preview.fields.map((f) => (
+                    <tr key={f.path} data-path={f.path} className={f.uncertain ? "uncertain" : ""}>
+                      <td>{f.label}{f.uncertain ? <span className="tag"> 推断</span> : null}</td>
+                      <td>{f.value}</td>
+                      <td className="muted">{f.source ?? "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : <p className="muted">无</p>}
+          </section>
+          <section className="card" data-testid="import-missing">
+            <h2>未找到的必填内容（{preview.missing.length}）</h2>
+            {preview.missing.length ? (
+              <ul>{preview.missing.map((m) => <li key={m.path} data-path={m.path} className="sev-error">{m.label}</li>)}</ul>
+            ) : <p className="muted">无，必填内容齐全。</p>}
           </section>
           {preview.flags.length ? (
             <section className="card">
@@ -162,18 +218,6 @@ export default function ImportReport() {
               <ul>{preview.flags.map((f, i) => <li key={i} className={`sev-${f.severity}`}>[{SEVERITY_LABELS[f.severity as Severity]}] {f.title}：{f.message}</li>)}</ul>
             </section>
           ) : null}
-          <table className="data import-preview">
-            <thead><tr><th>字段</th><th>识别值</th><th>来源</th></tr></thead>
-            <tbody>
-              {preview.fields.map((f) => (
-                <tr key={f.path} data-path={f.path} className={f.uncertain ? "uncertain" : ""}>
-                  <td>{f.label}{f.uncertain ? <span className="tag"> 推断</span> : null}</td>
-                  <td>{f.value}</td>
-                  <td className="muted">{f.source ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
         </>
       )}
     </>

@@ -77,6 +77,9 @@ test("a .docx report is imported through the file field and every figure is save
   await expectReferenceAmounts(page);
   await expect(field(page, "targets.indicators[4].score")).toHaveValue("110");
   await expectReferenceTargets(page);
+  // The prose sections came with it, editable: 文字说明.
+  await expect(field(page, "narrative[0].title")).toHaveValue("部门（单位）基本情况");
+  await expect(field(page, "narrative[0].text")).toHaveValue(/泸县总工会/);
   await expectNoConsoleErrors(problems);
 });
 

@@ -44,7 +44,10 @@ const APPENDIX = /^(?:附表|附件)/;
 const MAX_TITLE_LENGTH = 30;
 
 export function parseHeading(text: string): Heading | null {
-  const trimmed = text.trim();
+  // Web exports end each cell with " |" (报表 pages): not part of the title. (Tested with
+  // endsWith first: /\s*\|$/ alone would rescan every run of blanks, quadratic on long lines.)
+  const whole = text.trim();
+  const trimmed = whole.endsWith("|") ? whole.slice(0, -1).trimEnd() : whole;
   const l1 = LEVEL_1.exec(trimmed);
   if (l1) return heading(1, l1[1], l1[2]);
   const l2 = LEVEL_2.exec(trimmed);
@@ -55,9 +58,10 @@ export function parseHeading(text: string): Heading | null {
 }
 
 function heading(level: HeadingLevel, marker: string, rest: string): Heading {
-  const stop = firstIndexOf(rest, ["。", "："], MAX_TITLE_LENGTH + 1);
+  // Text copied from web pages often has ASCII punctuation (人员编制:…, 4个,…).
+  const stop = firstIndexOf(rest, ["。", "：", ":"], MAX_TITLE_LENGTH + 1);
   if (stop >= 0) return { level, marker, title: rest.slice(0, stop).trim(), body: rest.slice(stop + 1).trim() };
-  if (rest.length <= MAX_TITLE_LENGTH + 10 && !/[，；]/.test(rest)) return { level, marker, title: rest.trim(), body: "" };
+  if (rest.length <= MAX_TITLE_LENGTH + 10 && !/[，；,;]/.test(rest)) return { level, marker, title: rest.trim(), body: "" };
   return { level, marker, title: "", body: rest.trim() };
 }
 

@@ -16,17 +16,24 @@ import {
   extractProjects,
   extractSelfAssessment,
   extractStaffing,
+  labelledUnitName,
+  pieceText,
   readTitle,
+  UNIT_LABELS,
   unitNameFromBasicInfo,
+  unitNamePublished,
   unitNameStated,
   yearMentioned,
+  type LabelledName,
 } from "./narrative";
 import { dropOutOfRangeNumbers, normalizeNumerals } from "./numbers";
 import { sectionText, splitSections, type Outline } from "./sections";
 import { relayTables } from "./layouts";
 import { extractTable, type TableFacts } from "./table";
+import { recognizeTemplate, type TemplateKind, type TemplateRef } from "./templates";
 
 export type { ImportWarning, SourceRef } from "./context";
+export type { TemplateRef } from "./templates";
 
 export interface ImportResult {
   /** False only when nothing recognisable as a report was found. */
@@ -42,6 +49,8 @@ export interface ImportResult {
   warnings: ImportWarning[];
   /** Narrative sections by title (一、… level), as written; kept out of the document. */
   narrative: Record<string, string>;
+  /** The template the text was recognised as (templates.ts), or null when none fits. */
+  template: TemplateRef | null;
   /** Chinese message when !ok. */
   error?: string;
 }
@@ -61,6 +70,12 @@ export const REQUIRED_PATHS = [
   "targets.indicators",
 ] as const;
 
+/** The refusal of a text with nothing recognisable: it says what a report is expected to hold. */
+export const NOTHING_RECOGNISED =
+  "未识别出绩效自评报告的内容：没有找到单位名称、年度、金额、人数、自评得分或绩效指标。" +
+  "绩效自评报告一般包含标题（如“××局2023年度部门整体支出绩效评价报告”）、单位基本情况和人员编制、" +
+  "收支情况（年初预算、调整预算、收入合计、支出决算）、自评得分和绩效指标自评表，请确认文件是否正确";
+
 /** Prefix of the error when the extracted document fails its own schema: a parser bug. */
 export const SCHEMA_FAILURE = "导入结果未通过格式校验";
 
@@ -79,8 +94,12 @@ export function parseReportText(input: string): ImportResult {
   const outline = splitSections(paragraphs);
   const withoutCodes = paragraphs.filter((p) => !hasFunctionCodes(p.text));
 
+  // Every line, cells included, for the label and title readers (covers and forms are tables).
+  const allLines: TextLine[] = lines.map((text, i) => ({ line: i + 1, text }));
+  const template = recognizeTemplate(lines.join("\n"))?.template ?? null;
+
   const facts = extractTable(ctx, tables);
-  extractStaffing(ctx, paragraphs);
+  extractStaffing(ctx, paragraphs, allLines);
   extractIncome(ctx, withoutCodes);
   extractExpenditureTotal(ctx, withoutCodes);
   extractExpenditureLines(ctx, paragraphs);
@@ -92,11 +111,12 @@ export function parseReportText(input: string): ImportResult {
     ctx.document.selfScore = facts.totalScore.value;
     ctx.record("selfScore", facts.totalScore.line, { text: facts.totalScore.text });
   }
-  readUnitAndYear(ctx, outline, paragraphs, facts);
+  readUnitAndYear(ctx, { outline, paragraphs, allLines, facts, kind: template?.kind ?? null });
 
-  // The unit's name and a year alone do not make a report.
-  const figures = Object.keys(ctx.sources).filter((path) => path !== "unit.name" && path !== "year");
-  if (figures.length === 0) return failure("未识别出绩效自评报告的内容（如收支金额、自评得分、绩效指标），请确认文件是否正确");
+  // Whatever can be read is returned, however little; a year merely mentioned in passing is no
+  // sign of a report, and a text with nothing else is refused, saying what a report holds.
+  const recognised = Object.keys(ctx.sources).filter((path) => !(path === "year" && ctx.uncertain.includes("year")));
+  if (recognised.length === 0 && !template) return failure(NOTHING_RECOGNISED);
 
   // Figures beyond the limits every report obeys are left out with a warning (numbers.ts).
   for (const { path, message } of dropOutOfRangeNumbers(ctx.document)) {
@@ -119,28 +139,64 @@ export function parseReportText(input: string): ImportResult {
     missing: missingPaths(ctx.document),
     warnings: ctx.warnings,
     narrative: narrativeSections(outline, (line) => ctx.lineText(line)),
+    template,
   };
 }
 
-function readUnitAndYear(ctx: ImportContext, outline: Outline, paragraphs: ReadonlyArray<TextLine>, facts: TableFacts): void {
-  const title = readTitle(outline.preamble);
+interface UnitSources {
+  outline: Outline;
+  paragraphs: ReadonlyArray<TextLine>;
+  allLines: ReadonlyArray<TextLine>;
+  facts: TableFacts;
+  kind: TemplateKind | null;
+}
+
+/** Lines a title can be on: the head of the text, before its first heading (cells included). */
+const MAX_HEAD_LINES = 60;
+
+function readUnitAndYear(ctx: ImportContext, { outline, paragraphs, allLines, facts, kind }: UnitSources): void {
+  const firstHeading = outline.sections[0]?.line ?? Number.POSITIVE_INFINITY;
+  const head: TextLine[] = [];
+  for (const { line, text } of allLines) {
+    if (line >= firstHeading || head.length >= MAX_HEAD_LINES) break;
+    const cleaned = pieceText(normalizeNumerals(text));
+    if (cleaned) head.push({ line, text: cleaned });
+  }
+  const title = readTitle(head);
   const normalised = new Map(paragraphs.map((p) => [p.line, p.text]));
-  const name =
-    (title?.unitName ? { value: title.unitName, line: title.line } : null) ??
-    unitNameFromBasicInfo(outline, (line) => normalised.get(line) ?? "") ??
-    unitNameStated(paragraphs);
+
+  type Name = { value: string; line: number; text?: string };
+  const fromTitle = (): Name | null => title.unitName;
+  const stated = (): Name | null => unitNameStated(paragraphs);
+  const basicInfo = (): Name | null => unitNameFromBasicInfo(outline, (line) => normalised.get(line) ?? "");
+  const implementing = (): LabelledName | null => labelledUnitName(allLines, UNIT_LABELS.implementing);
+  const supervising = (): LabelledName | null => labelledUnitName(allLines, UNIT_LABELS.supervising);
+  // A project form's 实施单位 is the unit; a department report names itself in its title.
+  const order = kind === "project" ? [implementing, supervising, fromTitle, stated, basicInfo] : [fromTitle, stated, basicInfo, implementing, supervising];
+  let name: Name | null = null;
+  for (const read of order) {
+    name = read();
+    if (name) break;
+  }
   if (name) {
     ctx.document.unit.name = ctx.clip(name.value, 200, "unit.name");
-    ctx.record("unit.name", name.line);
+    ctx.record("unit.name", name.line, name.text ? { text: name.text } : {});
   } else if (facts.unitName) {
     // The table's 部门名称 is often a short form (总工会): take it, but say so.
     ctx.document.unit.name = ctx.clip(facts.unitName.value, 200, "unit.name");
     ctx.record("unit.name", facts.unitName.line, { guessed: true, text: facts.unitName.value });
+  } else {
+    // The page's 发布机构 is usually the unit, but may be the bureau publishing for all units.
+    const published = unitNamePublished(allLines);
+    if (published) {
+      ctx.document.unit.name = ctx.clip(published.value, 200, "unit.name");
+      ctx.record("unit.name", published.line, { guessed: true, text: published.text });
+    }
   }
 
-  if (title?.year) {
-    ctx.document.year = title.year;
-    ctx.record("year", title.line);
+  if (title.year) {
+    ctx.document.year = title.year.value;
+    ctx.record("year", title.year.line);
   } else if (facts.year) {
     ctx.document.year = facts.year.value;
     ctx.record("year", facts.year.line, { text: facts.year.text });
@@ -199,6 +255,7 @@ function failure(error: string): ImportResult {
     missing: [...REQUIRED_PATHS],
     warnings: [],
     narrative: {},
+    template: null,
     error,
   };
 }

@@ -306,7 +306,15 @@ describe("missing sections", () => {
 });
 
 describe("input that is not a report", () => {
-  it.each([[""], ["   \n\n"], ["你好，这是一封普通的邮件。"], ["泸县总工会2023年度部门预算绩效评价报告"], ["\t\t\n\t\n"]])(
+  it("a title alone is a partial draft, not a refusal: the unit and year found, everything else missing", () => {
+    const r = parseReportText("泸县总工会2023年度部门预算绩效评价报告");
+    expect(r.ok).toBe(true);
+    expect([r.document.unit.name, r.document.year]).toEqual(["泸县总工会", 2023]);
+    expect(r.missing).not.toContain("unit.name");
+    expect(r.missing).toContain("income.total");
+  });
+
+  it.each([[""], ["   \n\n"], ["你好，这是一封普通的邮件。"], ["\t\t\n\t\n"]])(
     "%j → ok=false with a Chinese error",
     (input) => {
       const r = parseReportText(input);
