@@ -16,8 +16,8 @@ describe("check-report --csv", () => {
     const out = join(dir, "out.csv");
     await run(process.execPath, ["--import", "tsx", "scripts/check-report.ts", report, "--csv", out], { timeout: 60_000 });
     const lines = readFileSync(out, "utf8").replace(/^\ufeff/, "").split("\r\n").filter(Boolean);
-    expect(lines[0]).toBe("file,unit,year,rule,severity,path,message");
+    expect(lines[0]).toBe("file,template,unit,year,project,rule,severity,path,message");
     expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines.slice(1)) expect(line.startsWith(`${report},"'=1+1",2023,`)).toBe(true);
+    for (const line of lines.slice(1)) expect(line.startsWith(`${report},四川省部门预算绩效评价报告（部门整体）,"'=1+1",2023,,`)).toBe(true);
   }, 60_000);
 });
