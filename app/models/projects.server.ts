@@ -43,6 +43,7 @@ import { lockCounty } from "./reportWrites.server";
 import { findVisibleReport } from "./reports.server";
 import { reportsInScope } from "./scope.server";
 import type { Actor } from "./users.server";
+import { uploadedBytes } from "./uploads.server";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -628,19 +629,9 @@ export type ProjectUploadRead =
  * forms, read in a convert worker (decision 0006). Refused when no form is found in it.
  */
 export async function readProjectUpload(form: FormData): Promise<ProjectUploadRead> {
-  const file = form.get("file");
-  const pasted = form.get("text");
-  let fileName: string | null = null;
-  let bytes: Uint8Array;
-  if (file && typeof file !== "string" && file.size > 0) {
-    fileName = file.name.slice(0, 255);
-    bytes = new Uint8Array(await file.arrayBuffer());
-  } else if (typeof pasted === "string" && pasted.trim()) {
-    bytes = new TextEncoder().encode(pasted);
-  } else {
-    return { ok: false, field: "text", error: "请选择要导入的文件或粘贴项目自评表文本" };
-  }
-  return readProjectBytes(fileName, bytes);
+  const uploaded = await uploadedBytes(form);
+  if (!uploaded) return { ok: false, field: "text", error: "请选择要导入的文件或粘贴项目自评表文本" };
+  return readProjectBytes(uploaded.fileName, uploaded.bytes);
 }
 
 /** The same for bytes in hand (a test, the intake). */

@@ -26,20 +26,22 @@ export interface ParsedUpload {
   lines: string[];
 }
 
-export async function parseUpload(form: FormData): Promise<{ ok: true; upload: ParsedUpload } | { ok: false; field: "file" | "text"; error: string }> {
+/**
+ * The bytes of an import form: its file, else its pasted text (parsed in the worker too: a large
+ * pasted table holds a thread as long as a file); null when it holds neither.
+ */
+export async function uploadedBytes(form: FormData): Promise<{ fileName: string | null; bytes: Uint8Array } | null> {
   const file = form.get("file");
   const pasted = form.get("text");
-  let fileName: string | null = null;
-  let bytes: Uint8Array;
-  if (file && typeof file !== "string" && file.size > 0) {
-    fileName = file.name.slice(0, 255);
-    bytes = new Uint8Array(await file.arrayBuffer());
-  } else if (typeof pasted === "string" && pasted.trim()) {
-    // Pasted text is parsed in the worker too: a large pasted table holds a thread as long as a file.
-    bytes = new TextEncoder().encode(pasted);
-  } else {
-    return { ok: false, field: "text", error: "请粘贴报告文本或选择要导入的文件" };
-  }
+  if (file && typeof file !== "string" && file.size > 0) return { fileName: file.name.slice(0, 255), bytes: new Uint8Array(await file.arrayBuffer()) };
+  if (typeof pasted === "string" && pasted.trim()) return { fileName: null, bytes: new TextEncoder().encode(pasted) };
+  return null;
+}
+
+export async function parseUpload(form: FormData): Promise<{ ok: true; upload: ParsedUpload } | { ok: false; field: "file" | "text"; error: string }> {
+  const uploaded = await uploadedBytes(form);
+  if (!uploaded) return { ok: false, field: "text", error: "请粘贴报告文本或选择要导入的文件" };
+  const { fileName, bytes } = uploaded;
   const field = fileName ? "file" : "text";
   const read = await readReportUntrusted(fileName ?? "粘贴的文本.txt", bytes);
   if (!read.ok) return { ok: false, field, error: read.error };
