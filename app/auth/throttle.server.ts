@@ -11,7 +11,9 @@
  * the same moment count against each other: a burst cannot get more tries past a limit than
  * the limit. When only other in-flight attempts stand in the way, the attempt waits for them
  * to be decided instead of being refused: a burst of correct logins all get through, a burst
- * of wrong ones is refused as soon as the limit is full of failures.
+ * of wrong ones is refused as soon as the limit is full of failures. Waiting is a queue: the
+ * earliest attempts in flight, as many as the limit has places, keep their rows while the
+ * rest step back, so a burst drains in order instead of colliding until some time out.
  */
 import { sql, type Kysely } from "kysely";
 import { newId, now, toNumber } from "#db/codecs";
@@ -137,41 +139,57 @@ const reauthKey = (userId: string) => `reauth:${userId}`;
 export interface AttemptRow {
   at: number;
   state: number;
+  /** Row id: orders attempts reserved in the same millisecond (one attempt's rows share a prefix). */
+  id?: string;
 }
 
-export type Judgement = { verdict: "pass" } | { verdict: "wait" } | { verdict: "refuse"; retryAfterMs: number };
+/**
+ * `queued`: this attempt is among the earliest in flight, as many as the limit leaves places
+ * for, so it keeps its rows while it waits; the others step back and try again later.
+ */
+export type Judgement = { verdict: "pass" } | { verdict: "wait"; queued: boolean } | { verdict: "refuse"; retryAfterMs: number };
 
 const decided = (row: AttemptRow, t: number) => row.state === FAILED || (row.state === IN_FLIGHT && row.at < t - STALE_IN_FLIGHT_MS);
+const reservedBefore = (a: AttemptRow, b: AttemptRow) => a.at < b.at || (a.at === b.at && (a.id ?? "") < (b.id ?? ""));
 
 /**
- * One key's attempts (failed or in flight, this attempt's own row included) against its
- * tiers. Over a limit: refused if decided failures alone fill it (until enough of them age
- * out for one more attempt), else wait for the attempts in flight to be decided.
+ * One key's attempts (failed or in flight, this attempt's own row `own` included once it is
+ * reserved) against its tiers. Over a limit: refused if decided failures alone fill it (until
+ * enough of them age out for one more attempt), else wait for the attempts in flight to be
+ * decided — in the queue if the failures and the attempts reserved before this one leave it
+ * a place. Passing always counts every attempt in flight, queued or not, so the queue only
+ * decides who waits, never lets more through.
  */
-export function judgeTiers(rows: AttemptRow[], tiers: Tier[], t: number): Judgement {
+export function judgeTiers(rows: AttemptRow[], tiers: Tier[], t: number, own?: AttemptRow): Judgement {
   let retryAfterMs = 0;
   let wait = false;
+  let queued = !!own;
   for (const tier of tiers) {
     const inTier = rows.filter((r) => r.at > t - tier.windowMs);
     if (inTier.length <= tier.limit) continue;
     const failures = inTier.filter((r) => decided(r, t)).map((r) => r.at).sort((x, y) => x - y);
-    if (failures.length >= tier.limit) retryAfterMs = Math.max(retryAfterMs, failures[failures.length - tier.limit] + tier.windowMs - t);
-    else wait = true;
+    if (failures.length >= tier.limit) {
+      retryAfterMs = Math.max(retryAfterMs, failures[failures.length - tier.limit] + tier.windowMs - t);
+      continue;
+    }
+    wait = true;
+    const ahead = own ? inTier.filter((r) => !decided(r, t) && r.id !== own.id && reservedBefore(r, own)).length : 0;
+    if (!own || failures.length + ahead + 1 > tier.limit) queued = false;
   }
   if (retryAfterMs > 0) return { verdict: "refuse", retryAfterMs };
-  return wait ? { verdict: "wait" } : { verdict: "pass" };
+  return wait ? { verdict: "wait", queued } : { verdict: "pass" };
 }
 
 async function attemptsOf(db: Kysely<Database>, key: string, since: number): Promise<AttemptRow[]> {
   const rows = await db
     .selectFrom("login_attempts")
-    .select(["attempted_at", "succeeded"])
+    .select(["id", "attempted_at", "succeeded"])
     .where("throttle_key", "=", key)
     .where("attempted_at", ">", since)
     .where("succeeded", "!=", SUCCEEDED)
     .limit(5000)
     .execute();
-  return rows.map((r) => ({ at: toNumber(r.attempted_at), state: r.succeeded }));
+  return rows.map((r) => ({ at: toNumber(r.attempted_at), state: r.succeeded, id: r.id }));
 }
 
 /**
@@ -194,7 +212,7 @@ async function judgeAccountsOfAddress(db: Kysely<Database>, key: string, account
     .executeTakeFirstOrThrow();
   if (toNumber(row.ownFailed) > 0) return { verdict: "pass" };
   if (toNumber(row.othersFailed) >= tier.limit) return { verdict: "refuse", retryAfterMs: tier.windowMs };
-  return toNumber(row.accounts) <= tier.limit ? { verdict: "pass" } : { verdict: "wait" };
+  return toNumber(row.accounts) <= tier.limit ? { verdict: "pass" } : { verdict: "wait", queued: false };
 }
 
 export type ThrottleReason = "account_address" | "account" | "address" | "reauth";
@@ -210,18 +228,22 @@ export type ThrottleVerdict =
   /** `key`: what the refusal is counted under (a network, an account, a user). */
   | { allowed: false; retryAfterSeconds: number; reason: ThrottleReason; key: string };
 
-/** `reserved`: the attempt's own rows are written (else the check only looks for a refusal). */
-type Check = (t: number, reserved: boolean) => Promise<{ judgement: Judgement; reason: ThrottleReason; key: string }>;
+/**
+ * `own`: the attempt's rows by key, once written (else the check counts the attempt as if its
+ * row were there, to refuse or wait without writing).
+ */
+type Check = (t: number, own: Map<string, AttemptRow> | null) => Promise<{ judgement: Judgement; reason: ThrottleReason; key: string }>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The first check that refuses, or else whether one asks to wait. */
-async function runChecks(checks: Check[], t: number, reserved: boolean) {
-  let waiting: { reason: ThrottleReason; key: string } | null = null;
+/** The first check that refuses, or else whether one asks to wait (queued if every one that does has a place). */
+async function runChecks(checks: Check[], t: number, own: Map<string, AttemptRow> | null) {
+  type Waiting = { reason: ThrottleReason; key: string; queued: boolean };
+  let waiting = null as Waiting | null;
   for (const check of checks) {
-    const { judgement, reason, key } = await check(t, reserved);
+    const { judgement, reason, key } = await check(t, own);
     if (judgement.verdict === "refuse") return { refused: { reason, key, retryAfterMs: judgement.retryAfterMs }, waiting };
-    if (judgement.verdict === "wait") waiting ??= { reason, key };
+    if (judgement.verdict === "wait") waiting = waiting ? { ...waiting, queued: waiting.queued && judgement.queued } : { reason, key, queued: judgement.queued };
   }
   return { refused: null, waiting };
 }
@@ -230,43 +252,56 @@ async function runChecks(checks: Check[], t: number, reserved: boolean) {
  * Refuses at once, without writing, when decided failures already fill a limit (the common
  * case under attack: a refusal needs no reservation, it cannot exceed a limit), and waits,
  * reading only, while attempts in flight fill one. Otherwise writes the attempt's rows (in
- * flight) and checks again, now counting every attempt in flight, this one included. Refused
- * or waiting, the rows are removed again, so being refused does not extend a lock-out and a
- * waiting attempt holds no place; it tries again shortly, until MAX_WAIT_MS.
+ * flight) and checks again, now counting every attempt in flight, this one included. Refused,
+ * the rows are removed again, so being refused does not extend a lock-out. Waiting in the
+ * queue, it keeps them and checks again shortly; waiting behind the queue, it removes them
+ * (holding no place) and starts over; either until MAX_WAIT_MS.
  */
 async function reserve(db: Kysely<Database>, keys: Array<{ key: string; subject?: string }>, checks: Check[], clearOnSuccess: string[]): Promise<ThrottleVerdict> {
   const deadline = now() + MAX_WAIT_MS;
   const refusal = (r: { reason: ThrottleReason; key: string; retryAfterMs: number }): ThrottleVerdict => ({
     allowed: false, reason: r.reason, key: r.key, retryAfterSeconds: Math.max(60, Math.ceil(r.retryAfterMs / 1000)),
   });
+  let held: Map<string, AttemptRow> | null = null;
+  const release = async () => {
+    if (held) await db.deleteFrom("login_attempts").where("id", "in", [...held.values()].map((r) => r.id!)).execute();
+    held = null;
+  };
   for (let round = 0; ; round++) {
     if (round > 0) {
       if (now() >= deadline) break;
-      await sleep(10 + Math.random() * 40 * Math.min(round, 4));
+      await sleep(held ? 5 + Math.random() * 20 : 10 + Math.random() * 40 * Math.min(round, 4));
     }
-    const early = await runChecks(checks, now(), false);
-    if (early.refused) return refusal(early.refused);
-    if (early.waiting) continue;
-    const t = now();
-    const rows = keys.map(({ key, subject }) => ({ id: newId(), throttle_key: key, subject: subject ?? null, attempted_at: t, succeeded: IN_FLIGHT }));
-    await db.insertInto("login_attempts").values(rows).execute();
-    const { refused, waiting } = await runChecks(checks, t, true);
-    if (!refused && !waiting) return { allowed: true, reservation: { attemptIds: rows.map((r) => r.id), clearOnSuccess } };
-    await db.deleteFrom("login_attempts").where("id", "in", rows.map((r) => r.id)).execute();
+    if (!held) {
+      const early = await runChecks(checks, now(), null);
+      if (early.refused) return refusal(early.refused);
+      if (early.waiting) continue;
+      const t = now();
+      // One prefix for all the attempt's rows: it sorts the same against other attempts in every key.
+      const prefix = newId();
+      const rows = keys.map(({ key, subject }, k) => ({ id: `${prefix}${k}`, throttle_key: key, subject: subject ?? null, attempted_at: t, succeeded: IN_FLIGHT }));
+      await db.insertInto("login_attempts").values(rows).execute();
+      held = new Map(rows.map((r) => [r.throttle_key, { at: t, state: IN_FLIGHT, id: r.id }]));
+    }
+    const { refused, waiting } = await runChecks(checks, now(), held);
+    if (!refused && !waiting) return { allowed: true, reservation: { attemptIds: [...held.values()].map((r) => r.id!), clearOnSuccess } };
+    if (refused || !waiting?.queued) await release();
     if (refused) return refusal(refused);
   }
-  const last = await runChecks(checks, now(), false);
+  await release();
+  const last = await runChecks(checks, now(), null);
   return refusal(last.refused ?? { ...(last.waiting ?? { reason: "account_address", key: keys[0].key }), retryAfterMs: 60_000 });
 }
 
 /** `reportAs`: the key refusals are summarised under (audit.server.ts recordThrottledAttempt). */
 function tierCheck(db: Kysely<Database>, key: string, tiers: Tier[], reason: ThrottleReason, reportAs = key): Check {
   const longest = Math.max(...tiers.map((x) => x.windowMs));
-  return async (t, reserved) => {
+  return async (t, own) => {
     const rows = await attemptsOf(db, key, t - longest);
+    const ownRow = own?.get(key);
     // Before reserving, count the attempt as if its row were there.
-    if (!reserved) rows.push({ at: t, state: IN_FLIGHT });
-    return { judgement: judgeTiers(rows, tiers, t), reason, key: reportAs };
+    if (!ownRow) rows.push({ at: t, state: IN_FLIGHT });
+    return { judgement: judgeTiers(rows, tiers, t, ownRow), reason, key: reportAs };
   };
 }
 

@@ -1,20 +1,27 @@
 /** Reading an uploaded report (text pasted, or a .txt/.docx/.xlsx file) into a document preview. */
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { MAX_UPLOAD_BYTES } from "~/domain/import/file";
+import { isTextFileName, MAX_TEXT_FILE_BYTES, TOO_LARGE } from "~/domain/import/read";
 import type { ImportResult } from "~/domain/import/text";
 import { readReportUntrusted } from "~/server/convertPool.server";
 
 export type UploadForm = { ok: true; form: FormData } | { ok: false; error: string };
+
+// Files held in memory while the form streams in: office files and PDFs up to the upload
+// limit; a text file or pasted text only up to what the text import reads at all, so a 19 MB
+// .txt is refused after its first 4 MB instead of being held (and copied) whole.
+const binaryPart = unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES });
+const textPart = unstable_createMemoryUploadHandler({ maxPartSize: MAX_TEXT_FILE_BYTES });
 
 /** Multipart or urlencoded form, with files held in memory up to the upload limit. */
 export async function readUploadForm(request: Request): Promise<UploadForm> {
   const type = request.headers.get("Content-Type") ?? "";
   try {
     if (!type.startsWith("multipart/form-data")) return { ok: true, form: await request.formData() };
-    const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    const form = await unstable_parseMultipartFormData(request, (part) => (part.filename && !isTextFileName(part.filename) ? binaryPart : textPart)(part));
     return { ok: true, form };
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return { ok: false, error: `文件过大（上限 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB）` };
+    if (error instanceof MaxPartSizeExceededError) return { ok: false, error: error.maxBytes === MAX_TEXT_FILE_BYTES ? TOO_LARGE : `文件过大（上限 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB）` };
     return { ok: false, error: "无法读取上传的内容，请重试" };
   }
 }

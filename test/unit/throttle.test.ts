@@ -66,6 +66,42 @@ describe("judgeTiers: the progressive limit of one key", () => {
     expect(retryAfterText(5 * 3600)).toBe("5小时");
   });
 
+  describe("the queue of attempts waiting in flight", () => {
+    const row = (msAgo: number, id: string): AttemptRow => ({ at: t - msAgo, state: 2, id });
+    // A burst of 8 reserved in order a…h; the limit leaves 5 places (no failures).
+    const burst = ["a", "b", "c", "d", "e", "f", "g", "h"].map((id, k) => row(100 - k, id));
+    const judge = (rows: AttemptRow[], own: AttemptRow) => judgeTiers(rows, tiers, t, own);
+
+    it("keeps the earliest five in the queue and sends the rest back", () => {
+      expect(burst.map((own) => judge(burst, own))).toEqual([
+        ...Array(5).fill({ verdict: "wait", queued: true }),
+        ...Array(3).fill({ verdict: "wait", queued: false }),
+      ]);
+    });
+
+    it("counts failures as taken places: with 3 failures only the two earliest queue", () => {
+      const rows = [failed(1), failed(2), failed(3), ...burst];
+      expect(burst.map((own) => judge(rows, own).verdict === "wait" && (judge(rows, own) as { queued: boolean }).queued)).toEqual([true, true, false, false, false, false, false, false]);
+    });
+
+    it("orders attempts of the same millisecond by id, the same way in every key", () => {
+      const [x, y] = [row(0, "k1"), row(0, "k2")];
+      const crowd = [...Array.from({ length: 4 }, (_, k) => row(50, `early${k}`)), x, y];
+      expect(judge(crowd, x)).toEqual({ verdict: "wait", queued: true });
+      expect(judge(crowd, y)).toEqual({ verdict: "wait", queued: false });
+    });
+
+    it("passes only when every attempt in flight fits: the queue never lets more through", () => {
+      const five = burst.slice(0, 5);
+      expect(five.map((own) => judge(five, own).verdict)).toEqual(Array(5).fill("pass"));
+      expect(judge([...five, row(0, "z")], five[0]).verdict).toBe("wait");
+    });
+
+    it("an attempt not yet reserved never queues", () => {
+      expect(judgeTiers([...burst, own], tiers, t)).toEqual({ verdict: "wait", queued: false });
+    });
+  });
+
   it("never refuses for ever: every tier's failures age out within a day", () => {
     const many = Array.from({ length: 200 }, (_, i) => failed(i));
     expect(judgeTiers([...many, own], tiers, t).verdict).toBe("refuse");

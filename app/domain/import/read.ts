@@ -15,7 +15,11 @@ import { MAX_INPUT_BYTES, parseReportText, type ImportResult } from "./text";
  */
 export type ReadResult = { ok: true; text: string; result: ImportResult; projects?: ProjectFormImport[] } | { ok: false; error: string };
 
-const TOO_LARGE = `文本超过 ${MAX_INPUT_BYTES / 1024 / 1024} MB，不像一份绩效自评报告，请确认选择的文件`;
+export const TOO_LARGE = `文本超过 ${MAX_INPUT_BYTES / 1024 / 1024} MB，不像一份绩效自评报告，请确认选择的文件`;
+/** Bytes of a text file (or pasted text) read at most: UTF-16 or GBK text of the largest report's text. */
+export const MAX_TEXT_FILE_BYTES = MAX_INPUT_BYTES * 2;
+/** A file read as text (not an archive or PDF by name): .txt, .json, .csv or no extension. */
+export const isTextFileName = (fileName: string) => /\.(txt|json|csv)$|^[^.]*$/i.test(fileName);
 
 /**
  * Refusals that need no parsing, checked in the web process before the bytes travel to a
@@ -26,7 +30,7 @@ export function refuseBeforeReading(fileName: string, bytes: Uint8Array): string
   const isArchive = bytes[0] === 0x50 && bytes[1] === 0x4b;
   const isOle = bytes[0] === 0xd0 && bytes[1] === 0xcf;
   const isPdf = bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46; // %PDF
-  if (!isArchive && !isOle && !isPdf && bytes.length > MAX_INPUT_BYTES * 2 && /\.(txt|json|csv)$|^[^.]*$/i.test(fileName)) return TOO_LARGE;
+  if (!isArchive && !isOle && !isPdf && bytes.length > MAX_TEXT_FILE_BYTES && isTextFileName(fileName)) return TOO_LARGE;
   return null;
 }
 

@@ -458,12 +458,14 @@ describe(`login throttling under attack (${TEST_DIALECT})`, () => {
     const othersReached = reachedDuringAttack - ownerTries.length;
     const lockouts = ownerTries.filter((s) => s !== 302).length;
     const attackerRefused = count(oneAddress, 429) + count(botnet, 429);
+    // The throttle's own count of those failures: if the hash count ever disagrees, this says whether the limit or the counting slipped.
+    const storedFailures = Number((await t.db.selectFrom("login_attempts").select((eb) => eb.fn.countAll().as("n")).where("throttle_key", "=", `account:${victim}`).where("succeeded", "=", 0).executeTakeFirstOrThrow()).n);
     // Once the account-wide limit is full, a network the owner never used is refused.
     const stranger = await loginStatus(victim, DEMO_PASSWORD, "100.65.0.1");
     const afterwards = await loginStatus(victim, DEMO_PASSWORD, home);
     figures.add("lockout of a correct password by another's failures (2 × 1000 attempts on one account, from one address then from 1000; owner from its known address)", lockouts, { equals: 0 });
     figures.add("failures by others on that account that reached the hash (a day's limit)", othersReached, { atMost: DAILY });
-    figures.note(`owner signed in ${ownerTries.length - lockouts}/${ownerTries.length} times during the attack; ${attackerRefused} attacker attempts refused before hashing; a new network during it: ${stranger}`);
+    figures.note(`owner signed in ${ownerTries.length - lockouts}/${ownerTries.length} times during the attack; ${attackerRefused} attacker attempts refused before hashing; ${storedFailures} failures stored for the account; a new network during it: ${stranger}`);
     expect(lockouts).toBe(0);
     expect(afterwards).toBe(302);
     expect(stranger).toBe(429);
